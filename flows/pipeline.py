@@ -1,0 +1,100 @@
+"""Prefect flows: ingest, validate, report, and pipeline (all three)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.futures import PrefectFuture
+
+from briefing.settings import Settings
+from flows import loading, store, tasks
+
+# Batches in flight at once: enough to keep workers busy, few enough that memory stays flat.
+MAX_IN_FLIGHT = 4
+
+
+def _settings(inbox: str | None = None) -> Settings:
+    return Settings.from_env().with_inbox(Path(inbox) if inbox else None)
+
+
+def _record(settings: Settings, run_id: str, stage: str, started: datetime, summary: dict[str, Any]) -> None:
+    with store.connect(settings.db_path) as con:
+        store.record_run(con, run_id, stage, started, datetime.now(), json.dumps(summary, default=str))
+
+
+@flow(name="ingest")
+def ingest(inbox: str | None = None) -> dict[str, Any]:
+    """Load new and changed files from the samples, the inbox and feeds; extract their figures."""
+    settings = _settings(inbox)
+    logger = get_run_logger()
+    started = datetime.now()
+    with store.hold_lock(settings.lock_path, settings.lock_timeout_s):
+        catalog = loading.load_entity_catalog(settings)
+        version = loading.compute_extractor_version(settings)
+        to_read, unchanged = tasks.list_sources(settings)
+        summary = loading.IngestSummary(seen=unchanged, unchanged=unchanged)
+        batches = loading.batched(to_read, settings.batch_size)
+        logger.info("%d files to read in %d batches, %d unchanged", len(to_read), len(batches), unchanged)
+        pending: list[PrefectFuture[list[loading.ParsedFile]]] = []
+        next_batch = 0
+        for done in range(len(batches)):
+            while next_batch < len(batches) and len(pending) < MAX_IN_FLIGHT:
+                pending.append(tasks.parse_batch.submit(batches[next_batch], settings, catalog))
+                next_batch += 1
+            parsed = pending.pop(0).result()
+            summary.add(tasks.store_batch(parsed, settings, version))
+            logger.info(
+                "batch %d/%d stored: %d loaded, %d duplicate, %d rejected so far",
+                done + 1, len(batches), summary.loaded, summary.duplicate, summary.rejected,
+            )
+        stale = tasks.find_stale_documents(settings, version)
+        for batch in loading.batched(stale, settings.batch_size):
+            tasks.reextract_batch(batch, settings, catalog, version)
+            summary.reextracted += len(batch)
+        if stale:
+            logger.info("re-extracted %d documents with extractor %s", len(stale), version)
+        result = summary.as_dict()
+        _record(settings, f"ingest-{uuid.uuid4().hex[:12]}", "ingest", started, result)
+        return result
+
+
+@flow(name="validate")
+def validate() -> dict[str, Any]:
+    """Validate every stored figure; flag suspects and store the findings."""
+    settings = _settings()
+    started = datetime.now()
+    run_id = f"validate-{uuid.uuid4().hex[:12]}"
+    with store.hold_lock(settings.lock_path, settings.lock_timeout_s):
+        result = asdict(tasks.validate_figures(settings, run_id))
+        _record(settings, run_id, "validate", started, result)
+        return result
+
+
+@flow(name="report")
+def report(every: str | None = None, period: str | None = None) -> dict[str, Any]:
+    """Render briefings: the requested period, or the latest and any whose data changed."""
+    settings = _settings()
+    started = datetime.now()
+    with store.hold_lock(settings.lock_path, settings.lock_timeout_s):
+        summary = tasks.render_briefings(settings, every or settings.report_every, period, datetime.now())
+        result = asdict(summary)
+        _record(settings, f"report-{uuid.uuid4().hex[:12]}", "report", started, result)
+        return result
+
+
+@flow(name="pipeline")
+def pipeline(inbox: str | None = None, every: str | None = None) -> dict[str, Any]:
+    """Ingest, validate and report in one run."""
+    settings = _settings(inbox)
+    with store.hold_lock(settings.lock_path, settings.lock_timeout_s):
+        return {
+            "ingest": ingest(inbox),
+            "validate": validate(),
+            "report": report(every),
+        }

@@ -1,0 +1,420 @@
+"""The one module that talks to DuckDB: schema, migrations, reads and writes.
+
+Every write that belongs together happens in one transaction, so a run killed at any
+moment leaves the warehouse as it was before the batch or after it, never in between.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+SCHEMA_VERSION = 1
+
+# Migrations run in order; each is applied once and recorded in meta.schema_version.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
+        """CREATE TABLE IF NOT EXISTS documents (
+            doc_id VARCHAR PRIMARY KEY,
+            title VARCHAR,
+            source VARCHAR,
+            author VARCHAR,
+            published_at TIMESTAMP,
+            date_origin VARCHAR,
+            format VARCHAR,
+            first_path VARCHAR,
+            chars INTEGER,
+            text VARCHAR NOT NULL,
+            extractor_version VARCHAR
+        )""",
+        """CREATE TABLE IF NOT EXISTS sources (
+            path VARCHAR PRIMARY KEY,
+            sha256 VARCHAR,
+            size BIGINT,
+            mtime_ns BIGINT,
+            doc_id VARCHAR,
+            status VARCHAR NOT NULL CHECK (status IN ('loaded', 'duplicate', 'unchanged', 'rejected')),
+            reason VARCHAR
+        )""",
+        """CREATE TABLE IF NOT EXISTS figures (
+            figure_id VARCHAR PRIMARY KEY,
+            doc_id VARCHAR NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            surface VARCHAR NOT NULL,
+            sentence VARCHAR,
+            value DOUBLE,
+            unit VARCHAR,
+            qualifier VARCHAR,
+            metric VARCHAR,
+            basis VARCHAR,
+            entity VARCHAR,
+            period VARCHAR,
+            kind VARCHAR,
+            currency_inferred BOOLEAN,
+            status VARCHAR NOT NULL DEFAULT 'ok'
+        )""",
+        """CREATE TABLE IF NOT EXISTS validation_results (
+            run_id VARCHAR NOT NULL,
+            rule VARCHAR NOT NULL,
+            severity VARCHAR NOT NULL,
+            figure_id VARCHAR,
+            doc_id VARCHAR,
+            related_figure_ids VARCHAR,
+            message VARCHAR NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS runs (
+            run_id VARCHAR PRIMARY KEY,
+            stage VARCHAR NOT NULL,
+            started_at TIMESTAMP,
+            finished_at TIMESTAMP,
+            summary JSON
+        )""",
+        """CREATE TABLE IF NOT EXISTS briefings (
+            every VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            path VARCHAR NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            figures INTEGER,
+            PRIMARY KEY (every, period)
+        )""",
+        """CREATE INDEX IF NOT EXISTS figures_doc ON figures(doc_id)""",
+    ],
+]
+
+DOCUMENT_COLUMNS = [
+    "doc_id", "title", "source", "author", "published_at", "date_origin", "format",
+    "first_path", "chars", "text", "extractor_version",
+]
+SOURCE_COLUMNS = ["path", "sha256", "size", "mtime_ns", "doc_id", "status", "reason"]
+FIGURE_COLUMNS = [
+    "figure_id", "doc_id", "start", "end", "surface", "sentence", "value", "unit", "qualifier",
+    "metric", "basis", "entity", "period", "kind", "currency_inferred", "status",
+]
+RESULT_COLUMNS = ["run_id", "rule", "severity", "figure_id", "doc_id", "related_figure_ids", "message"]
+
+
+class WarehouseLocked(RuntimeError):
+    """Another briefing run holds the warehouse lock."""
+
+
+_held_locks: dict[str, int] = {}
+
+
+@contextmanager
+def hold_lock(lock_path: Path, timeout_s: float) -> Iterator[None]:
+    """Hold an exclusive lock so two runs never write at once; wait up to timeout_s, then refuse.
+
+    Re-entrant within one process, so the pipeline flow and its subflows share it.
+    """
+    key = str(lock_path.resolve())
+    if _held_locks.get(key):
+        _held_locks[key] += 1
+        try:
+            yield
+        finally:
+            _held_locks[key] -= 1
+        return
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise WarehouseLocked(
+                        f"another briefing run ({holder}) is writing {lock_path.parent}; "
+                        f"waited {timeout_s:.0f}s. Try again when it finishes "
+                        "(or raise BRIEFING_LOCK_TIMEOUT_S)."
+                    ) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        _held_locks[key] = 1
+        try:
+            yield
+        finally:
+            _held_locks.pop(key, None)
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply pending migrations; return the schema version."""
+    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    version = int(row[0]) if row else 0
+    for number, statements in enumerate(MIGRATIONS, start=1):
+        if number <= version:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        for statement in statements:
+            con.execute(statement)
+        con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)]
+        )
+        con.execute("COMMIT")
+        version = number
+    return version
+
+
+@contextmanager
+def connect(db_path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (creating and migrating it unless read_only) and close it after use."""
+    if read_only and not db_path.exists():
+        raise FileNotFoundError(f"no warehouse at {db_path}: run `briefing run` first")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path), read_only=read_only)
+    try:
+        if not read_only:
+            migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction: all of it lands or none of it does."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _frame(rows: Sequence[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(list(rows), columns=columns)
+    return frame
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, verb: str = "INSERT") -> None:
+    if frame.empty:
+        return
+    cols = ", ".join(f'"{c}"' for c in frame.columns)
+    con.register("_incoming", frame)
+    try:
+        con.execute(f'{verb} INTO {table} ({cols}) SELECT {cols} FROM _incoming')
+    finally:
+        con.unregister("_incoming")
+
+
+def read_source_stats(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, int | None, int | None]]:
+    """Map each known path to (sha256, size, mtime_ns) so unchanged files are skipped unread."""
+    rows = con.execute("SELECT path, sha256, size, mtime_ns FROM sources").fetchall()
+    return {path: (sha, size, mtime) for path, sha, size, mtime in rows}
+
+
+def read_existing_doc_ids(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> set[str]:
+    """Return the subset of doc_ids already stored."""
+    ids = sorted(set(doc_ids))
+    if not ids:
+        return set()
+    frame = pd.DataFrame({"doc_id": ids})
+    con.register("_ids", frame)
+    try:
+        rows = con.execute("SELECT d.doc_id FROM documents d JOIN _ids USING (doc_id)").fetchall()
+    finally:
+        con.unregister("_ids")
+    return {r[0] for r in rows}
+
+
+def write_batch(
+    con: duckdb.DuckDBPyConnection,
+    documents: Sequence[dict[str, Any]],
+    sources: Sequence[dict[str, Any]],
+    figures: Sequence[dict[str, Any]],
+) -> None:
+    """Store one ingest batch atomically: new documents, their figures, and every source row."""
+    docs = _frame(documents, DOCUMENT_COLUMNS)
+    srcs = _frame(sources, SOURCE_COLUMNS)
+    figs = _frame(figures, FIGURE_COLUMNS)
+    with transaction(con):
+        if not docs.empty:
+            con.register("_docs", docs)
+            try:
+                con.execute("DELETE FROM figures WHERE doc_id IN (SELECT doc_id FROM _docs)")
+                con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM _docs)")
+            finally:
+                con.unregister("_docs")
+        _insert(con, "documents", docs)
+        if not srcs.empty:
+            con.register("_srcs", srcs)
+            try:
+                con.execute("DELETE FROM sources WHERE path IN (SELECT path FROM _srcs)")
+            finally:
+                con.unregister("_srcs")
+        _insert(con, "sources", srcs)
+        _insert(con, "figures", figs)
+        # A path whose content changed leaves its old document unreferenced: drop it.
+        con.execute(
+            "DELETE FROM figures WHERE doc_id NOT IN "
+            "(SELECT doc_id FROM sources WHERE doc_id IS NOT NULL)"
+        )
+        con.execute(
+            "DELETE FROM documents WHERE doc_id NOT IN "
+            "(SELECT doc_id FROM sources WHERE doc_id IS NOT NULL)"
+        )
+
+
+def replace_figures(
+    con: duckdb.DuckDBPyConnection, doc_versions: dict[str, str], figures: Sequence[dict[str, Any]]
+) -> None:
+    """Replace the figures of re-extracted documents and record the extractor version used."""
+    figs = _frame(figures, FIGURE_COLUMNS)
+    ids = pd.DataFrame({"doc_id": list(doc_versions), "version": list(doc_versions.values())})
+    with transaction(con):
+        con.register("_ids", ids)
+        try:
+            con.execute("DELETE FROM figures WHERE doc_id IN (SELECT doc_id FROM _ids)")
+            con.execute(
+                "UPDATE documents SET extractor_version = _ids.version FROM _ids "
+                "WHERE documents.doc_id = _ids.doc_id"
+            )
+        finally:
+            con.unregister("_ids")
+        _insert(con, "figures", figs)
+
+
+def read_stale_doc_ids(con: duckdb.DuckDBPyConnection, extractor_version: str) -> list[str]:
+    """Documents whose figures came from another extractor version."""
+    rows = con.execute(
+        "SELECT doc_id FROM documents WHERE extractor_version IS DISTINCT FROM ? ORDER BY doc_id",
+        [extractor_version],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def read_documents(
+    con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str] | None = None, *, with_text: bool = True
+) -> pd.DataFrame:
+    """Documents as a frame (all, or the given ids)."""
+    cols = DOCUMENT_COLUMNS if with_text else [c for c in DOCUMENT_COLUMNS if c != "text"]
+    select = ", ".join(f'd."{c}"' for c in cols)
+    if doc_ids is None:
+        return con.execute(f"SELECT {select} FROM documents d ORDER BY doc_id").df()
+    con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}))
+    try:
+        return con.execute(
+            f"SELECT {select} FROM documents d JOIN _ids USING (doc_id) ORDER BY doc_id"
+        ).df()
+    finally:
+        con.unregister("_ids")
+
+
+def read_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every source path seen, with its status and reason."""
+    return con.execute(f"SELECT {', '.join(SOURCE_COLUMNS)} FROM sources ORDER BY path").df()
+
+
+def read_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """All figures with their document's publication date, title and source."""
+    cols = ", ".join(f'f."{c}"' for c in FIGURE_COLUMNS)
+    return con.execute(
+        f"SELECT {cols}, d.published_at, d.title AS doc_title, d.source AS doc_source, "
+        "d.first_path AS doc_path FROM figures f JOIN documents d USING (doc_id) "
+        "ORDER BY f.doc_id, f.start, f.figure_id"
+    ).df()
+
+
+def read_validation_results(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The findings of the latest validation run."""
+    return con.execute(
+        f"SELECT {', '.join(RESULT_COLUMNS)} FROM validation_results "
+        "ORDER BY severity, rule, figure_id, doc_id, message"
+    ).df()
+
+
+def write_validation(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    results: Sequence[dict[str, Any]],
+    suspect_figure_ids: Iterable[str],
+) -> None:
+    """Replace the current findings and figure statuses with one validation run's, atomically."""
+    frame = _frame([{**r, "run_id": run_id} for r in results], RESULT_COLUMNS)
+    suspects = pd.DataFrame({"figure_id": sorted(set(suspect_figure_ids))}, dtype="str")
+    with transaction(con):
+        con.execute("DELETE FROM validation_results")
+        _insert(con, "validation_results", frame)
+        con.execute("UPDATE figures SET status = 'ok' WHERE status <> 'ok'")
+        if not suspects.empty:
+            con.register("_suspects", suspects)
+            try:
+                con.execute(
+                    "UPDATE figures SET status = 'suspect' "
+                    "WHERE figure_id IN (SELECT figure_id FROM _suspects)"
+                )
+            finally:
+                con.unregister("_suspects")
+
+
+def record_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, stage: str, started_at: Any, finished_at: Any, summary: str
+) -> None:
+    """Log one stage's run (summary as JSON text) for `briefing status`."""
+    con.execute(
+        "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?)",
+        [run_id, stage, started_at, finished_at, summary],
+    )
+
+
+def read_runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pd.DataFrame:
+    """The latest stage runs, newest first."""
+    return con.execute(
+        "SELECT run_id, stage, started_at, finished_at, summary FROM runs "
+        "ORDER BY started_at DESC LIMIT ?",
+        [limit],
+    ).df()
+
+
+def read_briefing_hashes(con: duckdb.DuckDBPyConnection, every: str) -> dict[str, str]:
+    """Map period -> content hash of the data each stored briefing was rendered from."""
+    rows = con.execute("SELECT period, content_hash FROM briefings WHERE every = ?", [every]).fetchall()
+    return {p: h for p, h in rows}
+
+
+def write_briefings(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> None:
+    """Record rendered briefings (every, period, path, content_hash, figures)."""
+    frame = _frame(rows, ["every", "period", "path", "content_hash", "figures"])
+    with transaction(con):
+        _insert(con, "briefings", frame, verb="INSERT OR REPLACE")
+
+
+def read_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts per table, for status output and tests."""
+    tables = ["documents", "sources", "figures", "validation_results", "briefings"]
+    counts: dict[str, int] = {}
+    for table in tables:
+        row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        counts[table] = int(row[0]) if row else 0
+    return counts
+
+
+def read_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """Read one value from the meta table."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def write_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Write one value to the meta table."""
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])

@@ -1,0 +1,37 @@
+"""Figures of one document: numbers found, then attributed, then shaped into table rows."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from transforms.attribution import attribute_figures
+from transforms.entities import EntityCatalog
+from transforms.figures import extract_figures
+from transforms.models import Figure
+
+
+def extract_document_figures(
+    text: str, *, published: date | None, catalog: EntityCatalog
+) -> list[Figure]:
+    """Find every figure in a document's text and attribute it (metric, entity, period...)."""
+    figures = extract_figures(text)
+    return attribute_figures(text, figures, published=published, catalog=catalog)
+
+
+def figure_id(doc_id: str, start: int, end: int) -> str:
+    """Stable id of a figure: the same document span always gets the same id."""
+    return hashlib.sha256(f"{doc_id}:{start}:{end}".encode()).hexdigest()[:16]
+
+
+def figure_rows(doc_id: str, figures: list[Figure]) -> list[dict[str, Any]]:
+    """Shape figures as rows of the figures table."""
+    rows = []
+    for fig in figures:
+        row = fig.to_dict()
+        row["figure_id"] = figure_id(doc_id, fig.start, fig.end)
+        row["doc_id"] = doc_id
+        row["status"] = "ok"
+        rows.append(row)
+    return rows
