@@ -1,0 +1,850 @@
+"""Figure extraction: find the numbers a text states, with unit, sign and qualifier.
+
+One compiled pattern finds number cores (digits or spelled-out, with an optional scale);
+each core is then judged from bounded slices of text around it (prefix currency, suffix
+unit, qualifier and direction words), so the work is linear in the document length.
+Units written once after a list or range are shared back across it, and money amounts
+without a written currency take the document's dominant currency (currency_inferred).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from transforms.models import Figure
+from transforms.numbers import (
+    DIGITS_PATTERN,
+    SCALE_PATTERN,
+    WORDS_PATTERN,
+    parse_digits,
+    parse_number,
+    parse_words,
+    scale_value,
+)
+from transforms.sentences import SentenceIndex
+from transforms.units import (
+    CHINESE_ALT,
+    CODE_ALT,
+    COUNT_NOUNS,
+    NOT_COUNT_NOUNS,
+    PHYSICAL_ALT,
+    SUFFIX_SYMBOL_ALT,
+    SYMBOL_ALT,
+    TIME_NOUNS,
+    WORD_ALT,
+    currency_from_code,
+    currency_from_symbol,
+    currency_from_word,
+    physical_unit,
+    word_set,
+)
+
+CURRENCY_KIND = "currency"
+_SHAREABLE = frozenset({"%", "pp", "x", "parameters", "tokens", "W", "Wh", "B"})
+
+# ---------------------------------------------------------------- the number core
+_CORE_RE = re.compile(
+    rf"(?P<digits>{DIGITS_PATTERN})(?P<dscale>{SCALE_PATTERN})?"
+    rf"|(?P<words>\b{WORDS_PATTERN})",
+    re.IGNORECASE,
+)
+# letters glued before digits that still read as currency ("RMB247,795 million", "US$5")
+_GLUED_PREFIX_RE = re.compile(rf"(?:{CODE_ALT}|Rs|Rp|RM|R)\Z")
+_PREFIX_RE = re.compile(
+    rf"(?:(?<![A-Za-z])(?P<code>{CODE_ALT})|(?P<sym>{SYMBOL_ALT}))[ \t\xa0]?\Z"
+)
+_MINUS_BEFORE_RE = re.compile(r"(?:^|(?<=[\s(\[:=]))(?P<m>[-−–]|minus\s+)\Z", re.IGNORECASE)
+
+# ---------------------------------------------------------------- suffix units
+_SUFFIX_RE = re.compile(
+    rf"""
+    (?P<pp>[ \t\xa0]*(?:percentage[\s-]+points?|pp\b|ppts?\b|pct\.?\s*pts?\b))
+    |(?P<bp>[ \t\xa0]*(?:basis[\s-]+points?|bps\b|bp\b))
+    |(?P<pct>[ \t\xa0]*(?:%|％|per[\s-]?cents?\b|percents?\b|pct\b|percentage\b(?![\s-]+points?)))
+    |(?P<fold>-?fold\b)
+    |(?P<times>[\s-]+times\b)
+    |(?P<xmul>x(?![\w.]))
+    |(?P<cny>[ \t\xa0]*(?:{CHINESE_ALT}))
+    |(?P<cword>(?:[ \t\xa0]+|-)(?:{WORD_ALT})\b(?:-(?:a|per)-share\b)?)
+    |(?P<ccode>[ \t\xa0]?(?:{CODE_ALT})\b)
+    |(?P<csym>[ \t\xa0]?(?:{SUFFIX_SYMBOL_ALT}))
+    |(?P<phys>[ \t\xa0]?(?:{PHYSICAL_ALT})\b)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_CENTS_TAIL_RE = re.compile(
+    r"[\s,]+(?:and\s+)?(?P<n>\d{1,2}|" + WORDS_PATTERN + r")(?:[\s-]+cents?\b"
+    r"|(?=\s*(?:[.,;!?]|\Z|and\b)))",
+    re.IGNORECASE,
+)
+# colloquial yuan: "one kuai and five mao five" (1.55)
+_MAO_TAIL_RE = re.compile(
+    r"[\s,]+(?:and\s+)?(?P<mao>\d|" + WORDS_PATTERN + r")\s+mao\b"
+    r"(?:\s+(?P<fen>\d|" + WORDS_PATTERN + r")(?:\s+fen\b)?)?",
+    re.IGNORECASE,
+)
+_PERCENT_OF_RE = re.compile(
+    rf"(?<![\w%])(?:per[\s-]?cents?|percents?)\s+of\s+(?P<n>{DIGITS_PATTERN}|{WORDS_PATTERN})"
+    r"(?=\s*(?:[.!?;,)]|\Z))",
+    re.IGNORECASE,
+)
+_MULTIPLE_WORD_RE = re.compile(
+    r"\b(?P<w>doubl(?:ed|es|ing|e)|tripl(?:ed|es|ing|e)|quadrupl(?:ed|es|ing|e)|halv(?:ed|es|ing))\b"
+    r"|\b(?P<fold>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold\b",
+    re.IGNORECASE,
+)
+_FOLD_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "twenty": 20, "hundred": 100, "thousand": 1000,
+}
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|[\w-]+\.(?:com|org|net|cn|io)/\S*")
+
+# "times" is a multiple only with a comparison near it, not a frequency ("called 3 times")
+_TIMES_AFTER_RE = re.compile(
+    r"[\s,]*(?:more|higher|larger|bigger|greater|faster|cheaper|lower|less|smaller|fewer|as\b"
+    r"|than|that\s+of|the\s+(?:size|level|amount|number|rate)|over\b|year[\s-]on[\s-]year"
+    r"|from|compared|what|its|their|his|her|on\s+average|in\s+(?:size|value)|[.;:)]|\Z)",
+    re.IGNORECASE,
+)
+_TIMES_BEFORE_RE = re.compile(
+    r"(?:multiple|multiples|of|by|to|at|about|around|nearly|almost|some|over|than|roughly|"
+    r"approximately|grew|grown|rose|risen|increased|jumped|surged|soared|expanded|up|"
+    r"valued|trades?|trading|is|are|was|were|be|been)\s+\Z",
+    re.IGNORECASE,
+)
+
+# ---------------------------------------------------------------- qualifiers
+_QUALIFIER_BEFORE_RE = re.compile(
+    r"""(?:
+      (?P<approx>\b(?:about|around|roughly|nearly|almost|some|approximately|approx\.?|circa|close\s+to|
+         an?\s+estimated|estimated\s+at|in\s+the\s+region\s+of|on\s+the\s+order\s+of|around\s+about|
+         just\s+(?:about|shy\s+of)|more\s+or\s+less|or\s+so)|~|≈|∼)
+     |(?P<upto>\b(?:up\s+to|as\s+(?:high|much|many|large|big)\s+as|at\s+most|no\s+more\s+than|
+         a\s+maximum\s+of|maximum\s+of|not\s+exceeding|capped\s+at|upto))
+     |(?P<over>\b(?:over|more\s+than|above|exceeding|exceeds?|exceeded|surpass(?:ed|ing|es)?|
+         well\s+above|well\s+over|just\s+over|at\s+least|upwards\s+of|north\s+of|in\s+excess\s+of|
+         greater\s+than|higher\s+than|larger\s+than|bigger\s+than|topp(?:ed|ing)|tops|beyond|
+         a\s+minimum\s+of|no\s+less\s+than|no\s+fewer\s+than|not\s+less\s+than)|>|≥)
+     |(?P<under>\b(?:less\s+than|fewer\s+than|below|under|lower\s+than|smaller\s+than|just\s+under|
+         well\s+below|short\s+of|shy\s+of|not\s+(?:more|even)|no\s+more|<|≤))
+    )(?:[ \t\xa0]+(?:the\s+|a\s+)?|(?<=[~≈∼<>≤≥+])[ \t\xa0]*)\Z""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_QUALIFIER_AFTER_RE = re.compile(
+    r"(?P<over>\+|\s*(?:or\s+(?:more|above|higher|greater|over)|plus)\b)"
+    r"|(?P<under>\s*or\s+(?:less|fewer|below|lower|under)\b)"
+    r"|(?P<approx>\s*(?:or\s+so|odd)\b)",
+    re.IGNORECASE,
+)
+
+# ---------------------------------------------------------------- direction (sign)
+_DIRECTION_RE = re.compile(
+    r"\b(?:(?P<loss>(?:net\s+)?loss(?:es)?|deficit)"
+    r"|(?P<down>fell|fall|falls|falling|fallen|slid|slide|slides|sliding|slipped|slips?|slipping|"
+    r"dropped|drops?|dropping|declined?|declines|declining|decreased?|decreases|decreasing|"
+    r"shr[iau]nk(?:s|ing)?|plunged?|plunges|plunging|plummet(?:ed|s|ing)?|tumbled?|tumbles|"
+    r"tumbling|s[au]nk|sinks?|slump(?:ed|s|ing)?|dipped|dips?|dipping|retreated|contracted|"
+    r"contraction|eased|slash(?:ed|es|ing)?|trimmed|trim|cut|cuts|cutting|reduced?|reduces|"
+    r"reducing|reduction|lowered|lower|lowers|lowering|down|downward|negative|minus|shed|"
+    r"lost|lose|loses|losing|erased|wiped|decline\s+of|drop\s+of|fall\s+of|slowed|weakened|"
+    r"depreciated|devalued)"
+    r"|(?P<up>rose|rise|rises|rising|risen|grew|grow|grows|growing|growth|increased?|increases|"
+    r"increasing|up|gained?|gains|jumped|jumps?|surged?|surges|surging|soared?|soaring|climbed|"
+    r"climbs?|rallied|added|expanded|expands?|boosted|higher|raised|advanced|improved|"
+    r"accelerated|widened|positive|plus))\b",
+    re.IGNORECASE,
+)
+_LEVEL_MARK_RE = re.compile(r"\b(?:to|from|at|reach(?:ed|ing)?|hit|stood|totall?(?:ed|ing))\b",
+                            re.IGNORECASE)
+_CLAUSE_CUT_RE = re.compile(
+    r"[;:()\[\]—]|,(?=\s)|\b(?:while|whereas|but|although|though|and|which|that|as)\b",
+    re.IGNORECASE,
+)
+_DIRECTION_AFTER_RE = re.compile(
+    r"[ \t\xa0]*(?:(?P<down>lower|down|less(?!\s+than)|cheaper|fewer(?!\s+than)|smaller|"
+    r"decline|drop|decrease|reduction|fall|cut|loss|slump|plunge|contraction|off)"
+    r"|(?P<up>higher|up|more|increase|rise|gain|growth|jump|surge|rally|bigger|larger))\b",
+    re.IGNORECASE,
+)
+_COUNT_DOWN_RE = re.compile(
+    r"\b(?:fell|dropped|declined|decreased|shrank|shrunk|slid|sank|plunged|tumbled|"
+    r"down|lost)\s+(?:by\s+)?\Z",
+    re.IGNORECASE,
+)
+
+# ---------------------------------------------------------------- context words
+_CONTEXT_RE = re.compile(
+    r"\b(?:(?P<money>capex|capital\s+expenditures?|expenditures?|revenues?|sales|turnover|"
+    r"investments?|invest(?:ed|ing|s)?|spend(?:ing|s)?|spent|costs?|costing|prices?|priced|"
+    r"valuation|valued|worth|profits?|earnings|income|budgets?|fund(?:ing|s|ed)?|raised?|"
+    r"market\s+(?:value|cap(?:italization)?)|deal|loans?|assets|debt|financing|acquisition|"
+    r"bid|paid|pay|payments?|GMV|EBITDA|dividends?|buybacks?|repurchases?|cash|fines?|fined|"
+    r"bonus|salary|salaries|wages?|subsid(?:y|ies)|grants?|tax(?:es)?|donat(?:ed|ion)|"
+    r"expenses?|losses|loss|deficit|bonds?|notes|offering|proceeds|capital|plan\s+worth)"
+    r"|(?P<parameters>parameters?|params)"
+    r"|(?P<tokens>tokens)"
+    r"|(?P<count>users?|downloads?|subscribers?|customers?|visitors?|views|shipments?|units|"
+    r"employees?|followers?|members?|accounts|devices?|vehicles?|deliveries|orders|stars|"
+    r"installations?|installs|registrations?|transactions|rides|trips|queries|requests|calls|"
+    r"population|headcount|people|players|viewers|clients|merchants|developers|stores|"
+    r"times))\b",
+    re.IGNORECASE,
+)
+
+# ---------------------------------------------------------------- exclusions
+_NAME_BEFORE_RE = re.compile(
+    r"(?:\b(?:No|Nos|Number|Level|Image|Figure|Fig|Table|Chart|Chapter|Section|Page|Pages|p|pp|"
+    r"Step|Phase|Stage|Version|Ver|v|Gen|Generation|Season|Episode|Article|Item|Room|Suite|Apt|"
+    r"Floor|Route|Highway|Flight|Tier|Class|Grade|Part|Vol|Volume|Issue|Top|top|rank|ranked|"
+    r"ranks|ranking|Rank|Series|Model|Mark|Box|Unit|Lot|Gate|Platform|Block|Building|Ward|"
+    r"Zone|Lane|Line|Track|Act|Scene|Book|Round|Game|Match|Day|Week|Jan|Feb|Mar|Apr|May|Jun|"
+    r"Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July|August|September|"
+    r"October|November|December|FY|Q[1-4]|H[12]|CY|Windows|iPhone|Pixel|Galaxy)\.?"
+    r"|#)[ \t\xa0]*\Z"
+)
+_CAP_WORD_BEFORE_RE = re.compile(r"(?<![\w.])([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)[ \t\xa0]+\Z")
+_SENTENCE_STARTERS = word_set("""
+The A An About Over Nearly Some Only Just With All Around Roughly Almost More Less Fewer Up At
+By For In Of On To From Its Their Our These Those Another Each Every Approximately Exactly Both
+Total Overall Another Under Above Below Than And Or But Yet So Then Still Also Even Another
+Including Between Among Across Within Without Into Onto Upon After Before Since Until Until
+During Despite Through Throughout Plus Minus Nearly Reaching Reached Hitting Another Adding
+That This What Which While Where When How Why Who Whom Whose Another Expect Expected Estimate
+Estimated Around Approx Some RMB USD CNY HKD EUR GBP JPY Another Ranging Surpassing Exceeding
+Exceeded Surpassed Topping Worth Valued Grew Rose Fell Dropped Saw Sees Has Had Have Hit Hits
+""")
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE_AFTER_RE = re.compile(rf"[ \t\xa0]*,?[ \t\xa0]*{_MONTHS}\b\.?(?![\w-])", re.IGNORECASE)
+_TIME_AFTER_RE = re.compile(
+    r"(?:[ \t\xa0]*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock)"
+    r"|[\s-]+(?:(?:consecutive|straight|successive|full|more|fiscal|calendar|long|"
+    r"financial)[\s-]+)?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|quarters?|"
+    r"decades?|centuries|century|nights?|mornings?|yrs?|hrs?|mins?|secs?)\b)",
+    re.IGNORECASE,
+)
+_SMALL_WORDS_ALT = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                    r"fifteen|twenty|thirty|forty|fifty|hundred)")
+_VAGUE_PAIR_RE = re.compile(rf"\b{_SMALL_WORDS_ALT}\s+(?:or|to)\s+\Z", re.IGNORECASE)
+_VAGUE_PAIR_AFTER_RE = re.compile(rf"\s+or\s+{_SMALL_WORDS_ALT}\b", re.IGNORECASE)
+_ORDINAL_AFTER_RE = re.compile(r"(?:st|nd|rd|th)\b")
+_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*|[A-Z0-9]+s\b")
+_NOUN_PHRASE_RE = re.compile(
+    r"(?:[ \t\xa0]+|-)(?P<w1>[A-Za-z][\w’'-]*)(?:[ \t\xa0]+(?P<w2>[A-Za-z][\w’'-]*))?"
+    r"(?:[ \t\xa0]+(?P<w3>[A-Za-z][\w’'-]*))?"
+)
+_FUNCTION_WORDS = word_set("""
+of the a an and or to in on at by for from with as is are was were be been being will would
+can could may might should shall must do does did has have had this that these those it its
+their his her our your my than then so but if not no nor which who whom whose what when where
+why how all any each every both either neither some such own same other another more most less
+least very too also just only even still yet into onto upon about over under above below
+between among through during before after since until while per via vs versus plus minus up
+down out off across along around against toward towards within without new
+""")
+_ADJ_OK = frozenset({"new", "more", "additional", "active", "monthly", "daily", "registered",
+                     "paying", "paid", "unique", "global", "open-source", "full-time", "total"})
+
+
+@dataclass(slots=True)
+class _Cand:
+    start: int
+    end: int
+    num_start: int
+    num_end: int
+    number: Decimal  # the number as written, before scale
+    scale: Decimal | None
+    unit: str | None = None
+    mult: Decimal = Decimal(1)
+    qualifier: str = "exact"
+    negative: bool = False
+    spelled: bool = False
+    inferred: bool = False
+    money_hint: str | None = None
+    kind: str | None = None  # currency, percent, multiple, count, bare
+    drop: bool = False
+
+
+def extract_figures(text: str) -> list[Figure]:
+    """Return the figures stated in text, sorted by start offset."""
+    sentences = SentenceIndex(text)
+    urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)]
+    cands: list[_Cand] = []
+    url_i = 0
+    for m in _CORE_RE.finditer(text):
+        while url_i < len(urls) and urls[url_i][1] <= m.start():
+            url_i += 1
+        if url_i < len(urls) and urls[url_i][0] <= m.start() < urls[url_i][1]:
+            continue
+        cand = _read_core(text, m)
+        if cand is not None:
+            cands.append(cand)
+    cands.extend(_word_multiples(text))
+    cands.extend(_percent_of(text, cands))
+    cands.sort(key=lambda c: c.start)
+    _share_units(text, cands)
+    _infer_units(text, cands, sentences)
+    figures: list[Figure] = []
+    last_end = -1
+    for c in cands:
+        if c.drop or c.unit is None or c.start < last_end:
+            continue
+        if c.number == 0 and c.scale is not None:
+            continue  # "0 billion" is a broken-up number, not an amount
+        last_end = c.end
+        value = c.number * (c.scale or 1) * c.mult
+        if c.negative:
+            value = -value
+        figures.append(
+            Figure(
+                start=c.start,
+                end=c.end,
+                surface=text[c.start:c.end],
+                value=float(value),
+                unit=c.unit,
+                qualifier=c.qualifier,
+                sentence=sentences.sentence_at(c.start),
+                currency_inferred=c.inferred,
+            )
+        )
+    return figures
+
+
+def _read_core(text: str, m: re.Match[str]) -> _Cand | None:
+    """Judge one number core: its prefix, suffix and surroundings; None if not a figure."""
+    s, e = m.start(), m.end()
+    spelled = m.group("words") is not None
+    if spelled:
+        core = m.group("words")
+        number = parse_words(core)
+        scale = None
+        num_end = e
+    else:
+        digits = m.group("digits")
+        num_end = s + len(digits)
+        number = parse_digits(digits)
+        dscale = m.group("dscale")
+        scale = None
+        if dscale:
+            scale = scale_value(dscale)
+            if scale is None:
+                e = num_end
+        if not _digit_boundaries_ok(text, s, num_end):
+            return None
+    if number is None:
+        return None
+    cand = _Cand(start=s, end=e, num_start=s, num_end=num_end, number=number, scale=scale,
+                 spelled=spelled)
+    if spelled and number == 1 and not (text[s:e].lower().startswith(("a ", "a-", "one "))
+                                        and re.search(r"(?:thousand|million|billion|trillion)",
+                                                      text[s:e], re.IGNORECASE)):
+        return _spelled_unit_only(text, m)
+    if not spelled and len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
+        return None  # "000" of a split "80 , 000", "07" of a date
+    if (spelled and _VAGUE_PAIR_RE.search(text, max(0, s - 12), s)) or (
+            spelled and _VAGUE_PAIR_AFTER_RE.match(text, e)):
+        return None  # "one or two new apps", "two or three" are vague
+    # negative sign written before the number (not the dash of a range "20 - 30")
+    mb = _MINUS_BEFORE_RE.search(text, max(0, s - 7), s)
+    if mb and (not spelled or mb.group("m").lower().startswith("minus")):
+        before = text[max(0, mb.start() - 3):mb.start()].rstrip()
+        if not (before and (before[-1].isdigit() or before[-1] in "%$")):
+            cand.negative = True
+            cand.start = mb.start()
+    _read_prefix(text, cand)
+    _read_suffix(text, cand)
+    if cand.drop:
+        return None
+    _read_qualifier(text, cand)
+    return cand
+
+
+def _spelled_unit_only(text: str, m: re.Match[str]) -> _Cand | None:
+    """Handle "one" / "a" before a currency word ("one-yen bid", "one penny")."""
+    s, e = m.start(), m.end()
+    cand = _Cand(start=s, end=e, num_start=s, num_end=e, number=Decimal(1), scale=None,
+                 spelled=True)
+    sm = _SUFFIX_RE.match(text, e)
+    if sm and (sm.group("cword") or sm.group("pct")) and m.group(0).lower() == "one":
+        _read_suffix(text, cand)
+        if cand.kind in (CURRENCY_KIND, "percent") and not cand.drop:
+            return cand
+    return None
+
+
+def _digit_boundaries_ok(text: str, s: int, e: int) -> bool:
+    """Reject digits glued into names, versions, dates and times ("Qwen3", "14:37", "2025.05")."""
+    n = len(text)
+    if s > 0:
+        p = text[s - 1]
+        if p.isdigit():
+            return False
+        if p.isalpha() or p == "_":
+            if not _GLUED_PREFIX_RE.search(text, max(0, s - 4), s):
+                return False
+            # "RMB247" yes, "ARMB2"/"GPT5" no: the glued code must start a word
+            g = _GLUED_PREFIX_RE.search(text, max(0, s - 4), s)
+            if g and g.start() > 0 and text[g.start() - 1].isalnum():
+                return False
+        if p in ".:/" and s > 1 and text[s - 2].isdigit():
+            return False
+        if p in "-–" and s > 1 and (text[s - 2].isalpha() or text[s - 2] in "_/"):
+            return False
+        if p == "." and s > 1 and text[s - 2].isalpha():
+            return False  # "v.2", "No.1" style
+    if e < n:
+        q = text[e]
+        if q in ".:/" and e + 1 < n and text[e + 1].isdigit():
+            return False
+        if q == "-" and e + 1 < n and text[e + 1].isdigit() and s > 0 and text[s - 1] == "-":
+            return False  # phone numbers 555-123-4567
+    return True
+
+
+def _read_prefix(text: str, c: _Cand) -> None:
+    """Attach a currency written before the number ("US$", "RMB 5", "HK $")."""
+    s = c.start
+    pm = _PREFIX_RE.search(text, max(0, s - 8), s)
+    if pm is None:
+        return
+    if pm.group("code"):
+        iso = currency_from_code(pm.group("code"))
+    else:
+        sym = pm.group("sym")
+        iso = currency_from_symbol(sym)
+        if sym in ("Rs", "Rp", "RM", "c $", "C $") and pm.start() > 0 and text[pm.start() - 1].isalnum():
+            iso = None
+        if sym.strip() in ("C $", "c $") and pm.start() > 0 and text[pm.start() - 1] not in " \t\n(":
+            iso = None
+    if iso is None:
+        return
+    c.unit = iso
+    c.kind = CURRENCY_KIND
+    c.start = pm.start()
+    # a minus before the symbol ("-$5 million")
+    mb = _MINUS_BEFORE_RE.search(text, max(0, c.start - 7), c.start)
+    if mb and not c.negative and mb.group("m") in "-−":
+        c.negative = True
+        c.start = mb.start()
+
+
+def _read_suffix(text: str, c: _Cand) -> None:
+    """Attach the unit written after the number, or judge what the number counts."""
+    e = c.end
+    n = len(text)
+    # the digits may be followed by a scale the core regex could not take ("k" in "16.9k")
+    sm = _SUFFIX_RE.match(text, e)
+    if sm is not None:
+        kind = sm.lastgroup
+        word = sm.group(0)
+        if kind == "pct":
+            c.unit, c.kind, c.end = "%", "percent", sm.end()
+        elif kind == "pp":
+            c.unit, c.kind, c.end = "pp", "percent", sm.end()
+        elif kind == "bp":
+            # the contract has no bp unit downstream of extraction: 50 basis points = 0.5 pp
+            c.unit, c.kind, c.end, c.mult = "pp", "percent", sm.end(), Decimal("0.01")
+        elif kind == "fold":
+            c.unit, c.kind, c.end = "x", "multiple", sm.end()
+        elif kind == "xmul":
+            if c.unit is None and not c.spelled and not (sm.end() < n and text[sm.end()].isdigit()):
+                c.unit, c.kind, c.end = "x", "multiple", sm.end()
+        elif kind == "times":
+            if _is_multiple(text, c, sm.end()):
+                c.unit, c.kind, c.end = "x", "multiple", sm.end()
+            else:
+                c.drop = True
+                return
+        elif kind == "csym":
+            if c.unit is None:
+                c.unit, c.kind, c.end = currency_from_symbol(word.strip()), CURRENCY_KIND, sm.end()
+        elif kind in ("cny", "cword", "ccode"):
+            stripped = word.strip().lstrip("-")
+            stripped = re.sub(r"-(?:a|per)-share$", "", stripped, flags=re.IGNORECASE)
+            iso = currency_from_word(stripped)
+            if kind == "ccode" and not word.strip().isupper() and word.strip().lower() != "rmb":
+                iso = None
+            if iso is not None and (c.unit is None or c.unit == iso or kind == "cny"):
+                c.unit, c.kind, c.end = iso, CURRENCY_KIND, sm.end()
+                if iso == "USD" and stripped.lower().startswith("dollar"):
+                    _read_cents_tail(text, c)
+                elif iso == "CNY" and stripped.lower() == "kuai":
+                    _read_mao_tail(text, c)
+            elif iso is not None and c.kind == CURRENCY_KIND:
+                # "$ 5 million dollars" keeps the prefix unit; a clash ends the figure here
+                pass
+        elif kind == "phys":
+            pu = physical_unit(word.strip())
+            if pu is not None and c.unit is None:
+                c.unit, c.kind, c.end = pu[0], "physical", sm.end()
+                c.mult = pu[1]
+    if c.unit is not None:
+        after = _QUALIFIER_AFTER_RE.match(text, c.end)
+        if after and c.qualifier == "exact":
+            c.qualifier = {"over": "over", "under": "under", "approx": "approx"}[after.lastgroup or "over"]
+        return
+    if c.scale is None and _TIME_AFTER_RE.match(text, c.end):
+        c.drop = True  # durations and times: "three years", "24 hours", "7 pm"
+        return
+    if not c.spelled and _ORDINAL_AFTER_RE.match(text, c.num_end):
+        c.drop = True
+        return
+    _read_noun(text, c)
+
+
+def _read_cents_tail(text: str, c: _Cand) -> None:
+    """Fold "3 dollars 50 cents" into one amount."""
+    tm = _CENTS_TAIL_RE.match(text, c.end)
+    if tm is None:
+        return
+    cents = parse_digits(tm.group("n")) if tm.group("n")[0].isdigit() else parse_words(tm.group("n"))
+    if cents is not None and cents < 100 and c.scale is None:
+        c.number = c.number + cents / 100
+        c.end = tm.end()
+
+
+def _read_mao_tail(text: str, c: _Cand) -> None:
+    """Fold "one kuai and five mao five" into 1.55 yuan."""
+    tm = _MAO_TAIL_RE.match(text, c.end)
+    if tm is None or c.scale is not None:
+        return
+    parts = [parse_number(tm.group(g)) if tm.group(g) else Decimal(0) for g in ("mao", "fen")]
+    if any(p is None for p in parts):
+        return
+    mao, fen = (p or Decimal(0) for p in parts)
+    c.number = c.number + mao / 10 + fen / 100
+    c.end = tm.end()
+
+
+def _is_multiple(text: str, c: _Cand, after: int) -> bool:
+    """Tell a multiple ("10.5 times", "300,000 times more") from a frequency ("3 times")."""
+    if _TIMES_AFTER_RE.match(text, after):
+        return True
+    return _TIMES_BEFORE_RE.search(text, max(0, c.start - 30), c.start) is not None
+
+
+def _read_noun(text: str, c: _Cand) -> None:
+    """Judge what a unitless number counts: parameters, tokens, things, or nothing."""
+    if c.scale is None and not c.spelled and _is_name_or_date(text, c):
+        c.drop = True
+        return
+    nm = _NOUN_PHRASE_RE.match(text, c.end)
+    words: list[str] = []
+    if nm:
+        words = [w for w in (nm.group("w1"), nm.group("w2"), nm.group("w3")) if w]
+        if nm.group(0).startswith("-") and words and words[0].lower() in TIME_NOUNS:
+            c.drop = True
+            return
+    lw = [w.lower().rstrip("’'") for w in words]
+    # model sizes and data sizes
+    for i, w in enumerate(lw[:3]):
+        if w in ("parameters", "parameter", "params", "activated", "active") and (
+            i == 0 or all(x not in _FUNCTION_WORDS or x in _ADJ_OK for x in lw[:i])
+        ):
+            if w in ("activated", "active") and i > 0:
+                break
+            c.unit, c.kind = "parameters", "parameters"
+            c.end = _word_end(text, c.end, i + 1)
+            return
+        if w in ("tokens", "token") and (i == 0 or lw[i - 1] not in _FUNCTION_WORDS):
+            c.unit, c.kind = "tokens", "tokens"
+            c.end = _word_end(text, c.end, i + 1)
+            return
+        if w in _FUNCTION_WORDS and w not in _ADJ_OK:
+            break
+    # "235B", "0.6B", "7B model": an attached B with no currency is a model size
+    if c.scale is not None and not c.spelled:
+        suffix = text[c.num_end:c.end]
+        if suffix in ("B", "b") and (not lw or lw[0] in ("model", "models", "parameter", "-parameter")
+                                     or lw[0] not in COUNT_NOUNS):
+            c.unit, c.kind = "parameters", "parameters"
+            return
+    # counted things
+    noun_i = _count_noun_index(lw, c.spelled, words)
+    if noun_i is not None:
+        c.unit, c.kind = "count", "count"
+        c.end = _word_end(text, c.end, noun_i + 1)
+        return
+    if c.scale is not None and not c.spelled and text[c.num_end:c.end].strip().lower() in ("m", "k", "t"):
+        c.drop = True  # "5m" could be metres, "4K" a resolution: not without a unit
+        return
+    c.kind = "bare"
+
+
+def _is_name_or_date(text: str, c: _Cand) -> bool:
+    """Years, dates, numbering and numbers that belong to a name ("Level 6", "Opus 4")."""
+    digits = text[c.num_start:c.num_end]
+    if len(digits) == 4 and digits.isdigit() and 1800 <= int(digits) <= 2100:
+        return True
+    if _DATE_AFTER_RE.match(text, c.end):
+        return True
+    lo = max(0, c.start - 24)
+    if _NAME_BEFORE_RE.search(text, lo, c.start):
+        return True
+    cm = _CAP_WORD_BEFORE_RE.search(text, lo, c.start)
+    return cm is not None and cm.group(1) not in _SENTENCE_STARTERS
+
+
+def _word_end(text: str, pos: int, count: int) -> int:
+    """End offset after `count` words following pos."""
+    end = pos
+    for _ in range(count):
+        wm = re.compile(r"(?:[ \t\xa0]+|-)[A-Za-z][\w’'-]*").match(text, end)
+        if wm is None:
+            break
+        end = wm.end()
+    return end
+
+
+def _count_noun_index(lw: list[str], spelled: bool, words: list[str]) -> int | None:
+    """Index of the counted noun among the words after a number, or None."""
+    for i, w in enumerate(lw[:3]):
+        base = w.split("-")[-1] if "-" in w else w
+        if w in NOT_COUNT_NOUNS or base in NOT_COUNT_NOUNS:
+            return None
+        if w in _FUNCTION_WORDS and w not in _ADJ_OK:
+            return None
+        if spelled:
+            if base in COUNT_NOUNS:
+                return i
+            continue
+        if base in COUNT_NOUNS or _looks_plural(words[i]):
+            # "200 business lines": take the compound noun when the next word counts too
+            if i + 1 < len(lw) and (lw[i + 1] in COUNT_NOUNS or _looks_plural(words[i + 1])) \
+                    and lw[i + 1] not in NOT_COUNT_NOUNS and lw[i + 1] not in _FUNCTION_WORDS:
+                return i + 1
+            return i
+    return None
+
+
+def _looks_plural(word: str) -> bool:
+    w = word.rstrip("’'")
+    if len(w) < 3 or not w.endswith("s") or w.endswith(("ss", "us", "is", "'s", "’s")):
+        return False
+    return w.lower() not in NOT_COUNT_NOUNS
+
+
+def _read_qualifier(text: str, c: _Cand) -> None:
+    """Read the qualifier written before the figure ("about", "more than", "up to")."""
+    if c.qualifier != "exact":
+        return
+    qm = _QUALIFIER_BEFORE_RE.search(text, max(0, c.start - 40), c.start)
+    if qm is None:
+        return
+    if qm.group("approx"):
+        c.qualifier = "approx"
+    elif qm.group("upto"):
+        c.qualifier = "up_to"
+    elif qm.group("over"):
+        c.qualifier = "over"
+    elif qm.group("under"):
+        c.qualifier = "under"
+
+
+def _word_multiples(text: str) -> list[_Cand]:
+    """Figures with no digits: "doubled" (2 x), "tripled", "halved", "tenfold"."""
+    out = []
+    for m in _MULTIPLE_WORD_RE.finditer(text):
+        if m.group("fold"):
+            val = Decimal(_FOLD_WORDS[m.group("fold").lower()])
+        else:
+            w = m.group("w").lower()
+            val = Decimal(2) if w.startswith("doubl") else Decimal(3) if w.startswith("tripl") \
+                else Decimal(4) if w.startswith("quad") else Decimal("0.5")
+            # "double-digit", "double down" are not multiples
+            nxt = text[m.end():m.end() + 8].lower()
+            if nxt.startswith(("-digit", " digit", " down", "-edged", " standard", " check")):
+                continue
+            if w in ("double", "triple") and not re.match(r"\s+(?:in|by|to|its|their|the)\b",
+                                                            text[m.end():m.end() + 8]):
+                continue
+        c = _Cand(start=m.start(), end=m.end(), num_start=m.start(), num_end=m.end(), number=val,
+                  scale=None, unit="x", kind="multiple", spelled=True)
+        _read_qualifier(text, c)
+        out.append(c)
+    return out
+
+
+def _percent_of(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """The reversed form "percent of 10" / "per cent of twenty-two"."""
+    out = []
+    for m in _PERCENT_OF_RE.finditer(text):
+        before = text[max(0, m.start() - 25):m.start()]
+        if re.search(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
+                      r"forty|fifty|sixty|seventy|eighty|ninety|hundred|the|a|what|which|this|"
+                      r"that|high|low|large|small|big|greater)\b)[\s-]*\Z", before, re.IGNORECASE):
+            continue
+        n = m.group("n")
+        val = parse_digits(n) if n[0].isdigit() or n[0] == "." else parse_words(n)
+        if val is None:
+            continue
+        out.append(_Cand(start=m.start(), end=m.end(), num_start=m.start("n"), num_end=m.end("n"),
+                         number=val, scale=None, unit="%", kind="percent"))
+    # the core scan also saw the trailing number: drop it when it is bare
+    if out:
+        spans = {(c.num_start, c.num_end) for c in out}
+        for c in cands:
+            if (c.num_start, c.num_end) in spans:
+                c.drop = True
+    return out
+
+
+_CONNECTOR_RE = re.compile(
+    r"[ \t\xa0]*(?:,[ \t\xa0]*(?:and|or)?|and|or|to|through|-|–|—|~|versus|vs\.?|and\s+then)"
+    r"[ \t\xa0]*(?:(?:about|around|nearly|almost|over|roughly|some|up\s+to|just|then)[ \t\xa0]+)?\Z",
+    re.IGNORECASE,
+)
+
+
+def _connected(text: str, a: _Cand, b: _Cand) -> bool:
+    if b.start - a.end > 24 or b.start <= a.end:
+        return False
+    return _CONNECTOR_RE.match(text, a.end, b.start) is not None
+
+
+def _share_units(text: str, cands: list[_Cand]) -> None:
+    """A unit written once after a list or range applies to all of it."""
+    live = [c for c in cands if not c.drop]
+    for i in range(len(live) - 2, -1, -1):
+        a, b = live[i], live[i + 1]
+        if a.unit is not None or a.kind not in ("bare", None) or b.unit is None:
+            continue
+        if not _connected(text, a, b):
+            continue
+        if b.kind in (CURRENCY_KIND, "percent", "multiple", "parameters", "tokens", "physical") or \
+                (b.kind == "count" and not a.spelled):
+            a.unit, a.kind, a.mult = b.unit, b.kind, b.mult
+            if a.scale is None and b.scale is not None:
+                a.scale = b.scale
+    # a currency prefix shared forward: "RMB 29 billion and 53 billion"
+    for i in range(1, len(live)):
+        a, b = live[i - 1], live[i]
+        if b.unit is not None or b.kind not in ("bare", None) or a.kind != CURRENCY_KIND:
+            continue
+        if _connected(text, a, b) and b.scale is not None:
+            b.unit, b.kind = a.unit, CURRENCY_KIND
+    # "$5 to $10 billion": the first figure of a range takes the scale of the second
+    for i in range(len(live) - 1):
+        a, b = live[i], live[i + 1]
+        if a.unit is not None and a.unit == b.unit and a.scale is None and b.scale is not None \
+                and not a.spelled and a.number < b.number * 10 and \
+                re.match(r"[ \t\xa0]*(?:to|-|–)[ \t\xa0]*\Z", text[a.end:b.start]):
+            a.scale = b.scale
+
+
+def _infer_units(text: str, cands: list[_Cand], sentences: SentenceIndex) -> None:
+    """Give bare scaled numbers a unit from context; set signs from direction words."""
+    dominant = _home_currency(cands)
+    money_values: dict[Decimal, str] = {}
+    for c in cands:
+        if c.drop:
+            continue
+        sent_start, sent_end = sentences.span_at(c.start)
+        if c.kind == "bare":
+            _infer_bare(text, c, sent_start, sent_end, dominant, money_values)
+        if c.unit is None:
+            continue
+        if c.kind == CURRENCY_KIND and c.unit:
+            money_values[c.number * (c.scale or 1)] = c.unit
+        _read_sign(text, c, sent_start)
+    # a bare amount repeating a known money amount ("380 billion may only be a ticket")
+    for c in cands:
+        if c.kind == "bare" and not c.drop and c.unit is None and c.scale is not None:
+            v = c.number * c.scale
+            if v in money_values:
+                c.unit, c.kind, c.inferred = money_values[v], CURRENCY_KIND, True
+                _read_sign(text, c, sentences.span_at(c.start)[0])
+            elif c.scale >= 10 ** 6 and not c.spelled:
+                c.unit, c.kind = "count", "count"
+                _read_sign(text, c, sentences.span_at(c.start)[0])
+
+
+def _home_currency(cands: list[_Cand]) -> str | None:
+    """The currency a bare amount is in: the most used explicit non-USD one, else USD.
+
+    Dollar amounts are almost always marked ("$", "US$") even in Chinese or European
+    media, while amounts in the home currency lose their unit in translation; so a local
+    currency beats the dollar whenever the document uses one at all.
+    """
+    counts = Counter(c.unit for c in cands
+                     if c.kind == CURRENCY_KIND and not c.drop and c.unit and c.unit[-1] != "X")
+    local = [(n, u) for u, n in counts.most_common() if u != "USD"]
+    if local:
+        return local[0][1]
+    return "USD" if counts else None
+
+
+def _infer_bare(text: str, c: _Cand, sent_start: int, sent_end: int, dominant: str | None,
+                money_values: dict[Decimal, str]) -> None:
+    """Unit of a bare number from the words around it, within its sentence."""
+    if c.scale is None:
+        return  # bare numbers without scale are not figures ("Level 6", "Image 3", years)
+    left = text[max(sent_start, c.start - 90):c.start]
+    right = text[c.end:min(sent_end, c.end + 30)]
+    best: tuple[int, str] | None = None
+    for m in _CONTEXT_RE.finditer(left):
+        best = (len(left) - m.end(), m.lastgroup or "")
+    rm = _CONTEXT_RE.search(right)
+    if rm and (best is None or rm.start() < best[0]):
+        best = (rm.start(), rm.lastgroup or "")
+    if best is None:
+        return
+    kind = best[1]
+    if kind == "money":
+        if dominant is not None:
+            c.unit, c.kind, c.inferred = dominant, CURRENCY_KIND, True
+        else:
+            c.drop = True
+    elif kind == "parameters":
+        c.unit, c.kind = "parameters", "parameters"
+    elif kind == "tokens":
+        c.unit, c.kind = "tokens", "tokens"
+    elif kind == "count":
+        c.unit, c.kind = "count", "count"
+
+
+def _read_sign(text: str, c: _Cand, sent_start: int) -> None:
+    """A fall, a decline, a loss makes the figure negative; only within its clause."""
+    if c.negative or c.kind == "multiple":
+        return
+    # words right after the figure ("32% lower", "a 5% decline")
+    am = _DIRECTION_AFTER_RE.match(text, c.end)
+    if am and c.kind in ("percent", CURRENCY_KIND):
+        if am.group("down") and not text[am.end():am.end() + 6].lower().startswith(" than"):
+            c.negative = True
+            return
+        if am.group("up"):
+            return
+    lo = max(sent_start, c.start - 70)
+    qm = _QUALIFIER_BEFORE_RE.search(text, max(0, c.start - 40), c.start)
+    hi = qm.start() if qm else c.start
+    left = text[lo:hi]
+    cut = 0
+    for m in _CLAUSE_CUT_RE.finditer(left):
+        cut = m.end()
+    window = left[cut:]
+    last = None
+    for m in _DIRECTION_RE.finditer(window):
+        last = m
+    if last is None:
+        return
+    between = window[last.end():]
+    if last.group("loss"):
+        if c.kind == CURRENCY_KIND and not re.search(r"\d", between):
+            c.negative = True
+        return
+    if not last.group("down"):
+        return
+    if _LEVEL_MARK_RE.search(between) or re.search(r"\d", between):
+        return  # "fell to $5 billion" states a level, not a change
+    if c.kind == "count":
+        if _COUNT_DOWN_RE.search(text, max(0, hi - 30), hi):
+            c.negative = True
+        return
+    if c.kind in ("percent", CURRENCY_KIND):
+        c.negative = True

@@ -1,0 +1,68 @@
+"""Sentence boundaries computed once per document, looked up by offset in O(log n)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+# A sentence ends at . ! ? (or CJK 。！？) followed by space and a plausible sentence start,
+# or at a line break. Abbreviations and decimals are not ends.
+_END_RE = re.compile(
+    r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"'“‘(\[]*[A-Z0-9\u4e00-\u9fff])"
+    r"|(?<=[。！？])"
+    r"|\n"
+)
+_ABBREV_RE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|No|Nos|vs|etc|Inc|Corp|Co|Ltd|Jan|Feb|Mar|Apr|Jun|Jul"
+    r"|Aug|Sep|Sept|Oct|Nov|Dec|approx|est|fig|Fig|p|pp|U\.S|U\.K|e\.g|i\.e|[A-Z])\.)\Z"
+)
+
+
+class SentenceIndex:
+    """The sentence spans of one text; sentence_at(offset) returns the enclosing span."""
+
+    __slots__ = ("_ends", "_spans", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        spans: list[tuple[int, int]] = []
+        start = 0
+        for m in _END_RE.finditer(text):
+            cut = m.end() if m.group(0) != "\n" else m.start()
+            if m.group(0) != "\n" and _ABBREV_RE.search(text, max(0, m.start() - 8), m.start()):
+                continue
+            spans.append(_trim(text, start, cut))
+            start = cut
+        spans.append(_trim(text, start, len(text)))
+        self._spans = [s for s in spans if s[1] > s[0]]
+        self._ends = [e for _, e in self._spans]
+
+    def span_at(self, offset: int) -> tuple[int, int]:
+        """Return (start, end) of the sentence holding offset (an empty span if none)."""
+        i = bisect_right(self._ends, offset)
+        if i < len(self._spans) and self._spans[i][0] <= offset:
+            return self._spans[i]
+        return (offset, offset)
+
+    def sentence_at(self, offset: int) -> str:
+        """Return the sentence holding offset, verbatim from the text."""
+        s, e = self.span_at(offset)
+        return self.text[s:e]
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """All sentence spans in order."""
+        return list(self._spans)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences (verbatim substrings, whitespace-trimmed)."""
+    return [text[s:e] for s, e in SentenceIndex(text).spans]
