@@ -1,0 +1,639 @@
+"""What, who and when: fill a figure's metric, basis, entity, period and kind from its context.
+
+Rules are clause-local cues first (the words around the figure), then the sentence, then the
+previous sentence (an entity or period carried over), then the document (a repeated amount
+takes the attributes of its first mention). Everything is computed once per document.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, replace
+from datetime import date
+
+from transforms.entities import EntityCatalog, Mention
+from transforms.models import Figure
+from transforms.periods import PeriodMention, coarsen_to_month, find_periods
+from transforms.sentences import SentenceIndex
+
+_I = re.IGNORECASE
+
+# --- metric cues -------------------------------------------------------------------------------
+# Ordered: at one position the first alternative wins, so longer and more specific cues come first.
+_METRIC_CUES: list[tuple[str, str]] = [
+    (
+        "ai_revenue",
+        r"AI[- ]related\s+revenues?|AI\s+revenues?|revenues?\s+from\s+AI|AI[- ](?:driven|product)\s+revenues?",
+    ),
+    (
+        "capex",
+        r"capital\s+expenditures?|capex|capital\s+spending|capital\s+investments?"
+        r"|infrastructure\s+(?:construction|investments?|spending|build-?outs?)"
+        r"|(?:spend|spending|invest|investing|investments?)\s+(?:[^.;]{0,60}?)\binfrastructure"
+        r"|data[- ]cent(?:er|re)s?\s+(?:spending|investments?|construction)",
+    ),
+    ("market_cap", r"market\s+(?:value|cap(?:itali[sz]ation)?|valuation)"),
+    ("market_share", r"market\s+shares?|share\s+of\s+the\s+(?:\w+\s+){0,3}market"),
+    ("commission_rate", r"commission\s+rates?|take\s+rates?"),
+    ("fx_rate", r"exchange\s+rates?"),
+    ("eps", r"earnings\s+per\s+(?:share|ADS)|\bEPS\b|per\s+ADS"),
+    ("gross_margin", r"gross\s+margins?"),
+    ("operating_margin", r"operating\s+margins?|EBITA?\s+margins?"),
+    ("net_margin", r"net\s+(?:profit\s+)?margins?"),
+    ("gross_profit", r"gross\s+profits?"),
+    (
+        "operating_profit",
+        r"operating\s+(?:profits?|income|earnings|loss(?:es)?)|adjusted\s+EBITA|EBITDA|EBITA|EBIT",
+    ),
+    (
+        "net_profit",
+        r"net\s+(?:profits?|income|earnings|loss(?:es)?)|profits?|earnings|(?<!operating\s)\blosses\b|\bnet\s+loss",
+    ),
+    ("buyback", r"buy-?backs?|share\s+repurchases?|repurchas\w*|buy\s+back"),
+    ("dividend", r"dividends?"),
+    ("stock_price", r"share\s+prices?|stock\s+prices?|shares?\b|stocks?\b|ADRs?\b"),
+    (
+        "energy",
+        r"energy(?:\s+consumption)?|power\s+consumption|electricity|power\s+capacity|gigawatts?|megawatts?",
+    ),
+    (
+        "cost",
+        r"deployment\s+costs?|training\s+costs?|inference\s+costs?|costs?|prices?|pricing|cheaper",
+    ),
+    (
+        "usage",
+        r"usage|invocations?|API\s+calls|calls|traffic|token\s+consumption|consumption|queries|requests",
+    ),
+    ("revenue", r"revenues?|sales|turnover|top\s+line"),
+    (
+        "expenses",
+        r"expenses|opex|operating\s+costs|R&D|research\s+and\s+development|spending|expenditures?",
+    ),
+    ("investment", r"invest\w*|funding|financing|fund(?:raising)?\s+round|raised|stake"),
+    ("valuation", r"valuations?|valued\s+at|value\b"),
+    (
+        "market_size",
+        r"market\s+(?:size|scale)|(?:size|scale)\s+of\s+[^.;]{0,40}?\bmarket"
+        r"|\bmarket\b(?!\s+(?:share|value|cap|research|expectation|leader|position|sentiment|reaction|data|tracking|participant|watcher))",
+    ),
+    ("downloads", r"downloads?|downloaded|installs"),
+    ("users", r"users|\bMAUs?\b|\bDAUs?\b|monthly\s+active|daily\s+active|subscribers"),
+    ("parameters", r"parameters?"),
+    ("tokens", r"tokens?"),
+    ("adoption", r"adopt\w*|penetration"),
+    ("employees", r"employees|headcount|staff"),
+]
+_CUE_RE = re.compile("|".join(f"(?P<c{i}>{pat})" for i, (_, pat) in enumerate(_METRIC_CUES)), _I)
+_CUE_METRIC = {f"c{i}": metric for i, (metric, _) in enumerate(_METRIC_CUES)}
+
+# Count nouns read right after a number: "16.9k stars", "4 H20s", "200 business lines".
+_COUNT_NOUNS: list[tuple[str, str]] = [
+    ("github_stars", r"stars?"),
+    (
+        "gpus",
+        r"GPUs?|H\d{2,3}s?|A\d{2,3}s?|B\d{3}s?|GB\d{3}s?|chips?|accelerators?|graphics\s+cards?",
+    ),
+    ("business_lines", r"business\s+lines?|lines\s+of\s+business"),
+    ("models", r"(?:[\w-]+\s+){0,2}?models?"),
+    ("users", r"(?:[\w-]+\s+){0,2}?(?:users|subscribers|MAUs?|DAUs?)"),
+    ("downloads", r"downloads?"),
+    ("rides", r"rides|trips"),
+    ("employees", r"employees|staff|workers"),
+    ("customers", r"(?:[\w-]+\s+){0,1}?(?:customers|clients)"),
+    ("developers", r"developers"),
+    ("agents", r"(?:AI\s+)?agents"),
+    ("apps", r"apps|applications"),
+    ("data_centers", r"data\s+cent(?:er|re)s"),
+    ("products", r"(?:[\w-]+\s+){0,2}?products"),
+]
+_COUNT_NOUN_RE = re.compile(
+    r"\s*(?:" + "|".join(f"(?P<n{i}>{pat})" for i, (_, pat) in enumerate(_COUNT_NOUNS)) + r")\b", _I
+)
+_COUNT_METRIC = {f"n{i}": metric for i, (metric, _) in enumerate(_COUNT_NOUNS)}
+_UNIT_METRIC = {"parameters": "parameters", "tokens": "tokens", "W": "energy", "Wh": "energy"}
+
+# --- basis cues -------------------------------------------------------------------------------
+_CHANGE_WORDS = re.compile(
+    r"\b(?:increas\w*|decreas\w*|ris(?:e|es|ing)|rose|grow\w*|grew|growth|surg\w*|jump\w*|climb\w*|"
+    r"soar\w*|gain\w*|up|down|fell|fall\w*|drop\w*|declin\w*|slid\w*|slump\w*|plung\w*|tumbl\w*|"
+    r"shrank|shrink\w*|contract\w*|expand\w*|cut|reduc\w*|lower|higher|boost\w*|doubl\w*|tripl\w*|"
+    r"year[- ]on[- ]year|year[- ]over[- ]year|yoy|y/y|q/q|quarter[- ]on[- ]quarter|sequential\w*|"
+    r"accelerat\w*|slow\w*|improv\w*|added|adding|more|less)\b",
+    _I,
+)
+_RATIO_AFTER = re.compile(
+    r"^\s*(?:more|higher|larger|bigger|faster|greater|cheaper|lower|smaller|as\s+(?:much|many|high|large)|"
+    r"that\s+of|than|compared|the\s+(?:level|size|cost|price))\b",
+    _I,
+)
+_OF_AFTER = re.compile(
+    r"^\s*(?:of|in)\s+(?P<what>(?:the\s+|its\s+|their\s+|total\s+|overall\s+)*[^\s,.;]+)", _I
+)
+_SHARE_BEFORE = re.compile(
+    r"(?:account(?:s|ed|ing)?\s+for|represent\w*|makes?\s+up|made\s+up|comprise\w*|contribut\w*|"
+    r"stake\s+of|share\s+of)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|over\s+|more\s+than\s+|less\s+than\s+|some\s+)?$",
+    _I,
+)
+_MULTIPLE_RATIO = re.compile(r"multiple|\bP/?E\b|price[- ]to[- ]|times\s+(?:its|their|the)\b", _I)
+_LEVEL_METRICS = frozenset(
+    {
+        "market_share",
+        "commission_rate",
+        "gross_margin",
+        "operating_margin",
+        "net_margin",
+        "fx_rate",
+        "adoption",
+    }
+)
+
+# --- kind cues --------------------------------------------------------------------------------
+_TARGET_RE = re.compile(
+    r"\b(?:plans?|planned|planning|commit\w*|goal|aims?|aiming|targets?|targeting|pledg\w*|"
+    r"intends?|intend\w*|vow\w*|ambition|roadmap|will\s+(?:spend|invest))\b",
+    _I,
+)
+_ESTIMATE_RE = re.compile(
+    r"\b(?:analysts?|estimat\w*|consensus|according\s+to\s+(?:data\s+from\s+)?(?:research|market\s+research|analysts?)|"
+    r"calculat\w*|tracker|survey)\b",
+    _I,
+)
+_FORECAST_RE = re.compile(
+    r"\b(?:expect\w*|predict\w*|forecast\w*|project\w*|will|would|could|is\s+set\s+to|are\s+set\s+to|"
+    r"outlook|guidance|anticipat\w*|likely|poised|may\s+reach|by\s+(?:19|20)\d{2})\b",
+    _I,
+)
+_EVENT_RE = re.compile(
+    r"\b(?:launch\w*|releas\w*|unveil\w*|announc\w*|introduc\w*|open-sourc\w*|debut\w*|"
+    r"roll(?:ed|s)?\s+out|teas\w*|present\w*|showcas\w*)\b",
+    _I,
+)
+_DAILY_METRICS = frozenset({"stock_price", "market_cap", "fx_rate"})
+
+# --- entity cues ------------------------------------------------------------------------------
+_EXAMPLE_BEFORE = re.compile(
+    r"(?:such\s+as|including|includes|e\.g\.,?|like)\s+(?:[\w.'’-]+\s+){0,3}$", _I
+)
+_COMPARE_BEFORE = re.compile(
+    r"(?:compared\s+(?:to|with)|comparable\s+to|similar\s+to|than|versus|vs\.?|outperform\w*|"
+    r"rival\w*|ahead\s+of|beat(?:ing)?|surpass\w*|behind)\s+(?:[\w.'’-]+\s+){0,3}$",
+    _I,
+)
+_VENUE_BEFORE = re.compile(r"\b(?:on|via|through)\s+(?:the\s+)?$", _I)
+_ACCORDING = re.compile(r"according\s+to\b[^,;]*$", _I)
+_ADOPTION_VERB = re.compile(
+    r"\b(?:have|has|had)?\s*(?:joined|adopted|chose|chosen|selected|use|used|using|uses|deployed|"
+    r"deploy|rely\s+on|relied\s+on|run\s+on|integrat\w*|embrac\w*|migrat\w*)\b",
+    _I,
+)
+_MARKET_PHRASE = re.compile(
+    r"(?:(?P<reg1>China|Chinese|[Gg]lobal|[Ww]orldwide|US|U\.S\.|American|Asia[- ]Pacific|domestic)(?:['’]s)?\s+)?"
+    r"(?P<body>(?:[A-Za-z][\w-]*\s+){0,5}?)market\b"
+    r"(?:\s+in\s+(?P<reg2>China|the\s+US|the\s+U\.S\.|Asia[- ]Pacific|the\s+world|Europe|Japan|India))?"
+)
+_MARKET_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "for",
+        "on",
+        "its",
+        "their",
+        "to",
+        "and",
+        "with",
+        "from",
+        "by",
+        "at",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "this",
+        "that",
+        "these",
+        "those",
+        "reach",
+        "reached",
+        "expected",
+        "overall",
+        "total",
+        "entire",
+        "whole",
+        "scale",
+        "size",
+    ]
+)
+_REGION = {"china": "China", "chinese": "China", "domestic": "China", "global": "Global",
+           "worldwide": "Global", "the world": "Global", "us": "US", "u.s.": "US", "the us": "US",
+           "the u.s.": "US", "american": "US", "asia-pacific": "Asia-Pacific",
+           "asia pacific": "Asia-Pacific", "europe": "Europe", "japan": "Japan", "india": "India"}  # fmt: skip
+
+_ATTACHED_GAP = re.compile(
+    r"(?:['’]s)?\s*(?:with|has|had|have|of|at|:|,)?\s*(?:only\s+|about\s+|around\s+|over\s+|nearly\s+|"
+    r"some\s+|more\s+than\s+|up\s+to\s+)?",
+    _I,
+)
+_LIST_GAP = re.compile(
+    r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|to\s+|-|–|versus\s+|vs\.?\s+)\s*$", _I
+)
+_CLAUSE_BREAK = re.compile(r"[;:—]|\.\s|,\s+(?:while|whereas|but|and\s+(?=[A-Z]))", _I)
+
+
+@dataclass(slots=True)
+class _Sentence:
+    start: int
+    end: int
+    periods: list[PeriodMention]
+    cues: list[tuple[int, int, str]]
+
+
+def attribute_figures(
+    text: str, figures: list[Figure], *, published: date | None, catalog: EntityCatalog
+) -> list[Figure]:
+    """Return copies of the figures with metric, basis, entity, period and kind filled in."""
+    if not figures:
+        return []
+    return _Attributor(text, figures, published, catalog).run()
+
+
+class _Attributor:
+    """Per-document state: sentences, mentions and cues computed once, then read per figure."""
+
+    def __init__(
+        self, text: str, figures: list[Figure], published: date | None, catalog: EntityCatalog
+    ) -> None:
+        self.text = text
+        self.figures = sorted(figures, key=lambda f: (f.start, f.end))
+        self.published = published
+        self.spans = SentenceIndex(text).spans
+        self.span_ends = [e for _, e in self.spans]
+        self.fig_spans = [(f.start, f.end) for f in self.figures]
+        self.mentions = [
+            m for m in catalog.find_mentions(text) if not self._inside_figure(m.start, m.end)
+        ]
+        self.mention_starts = [m.start for m in self.mentions]
+        self.salient = [self._is_salient(m) for m in self.mentions]
+        self._sentences: dict[int, _Sentence] = {}
+        self.groups = self._list_groups()
+
+    # --- setup ---------------------------------------------------------------------------------
+    def _inside_figure(self, start: int, end: int) -> bool:
+        i = bisect_right(self.fig_spans, (start, 1 << 60)) - 1
+        return any(s < end and start < e for s, e in self.fig_spans[max(0, i - 1) : i + 2])
+
+    def _is_salient(self, m: Mention) -> bool:
+        """A mention that can be what a figure is about: not a source, example, rival or venue."""
+        if not m.is_subject_kind:
+            return False
+        before = self.text[max(0, m.start - 60) : m.start]
+        if _EXAMPLE_BEFORE.search(before) or _COMPARE_BEFORE.search(before):
+            return False
+        if _VENUE_BEFORE.search(before[-12:]) and not before.rstrip().endswith("'s"):
+            return False
+        return not _ACCORDING.search(before)
+
+    def _list_groups(self) -> list[tuple[int, int]]:
+        """For each figure, the index range of the list it stands in ("29 billion and 53 billion")."""
+        groups: list[tuple[int, int]] = []
+        i = 0
+        n = len(self.figures)
+        while i < n:
+            j = i
+            while j + 1 < n and _LIST_GAP.match(
+                self.text[self.figures[j].end : self.figures[j + 1].start]
+            ):
+                j += 1
+            groups.extend([(i, j)] * (j - i + 1))
+            i = j + 1
+        return groups
+
+    def sentence_index(self, offset: int) -> int:
+        i = bisect_left(self.span_ends, offset)
+        return min(i, len(self.spans) - 1)
+
+    def sentence(self, idx: int) -> _Sentence:
+        sent = self._sentences.get(idx)
+        if sent is None:
+            s, e = self.spans[idx]
+            periods = find_periods(self.text, self.published, start=s, end=e)
+            cues = [
+                (m.start(), m.end(), _CUE_METRIC[m.lastgroup or ""])
+                for m in _CUE_RE.finditer(self.text, s, e)
+            ]
+            cues = [c for c in cues if not self._inside_figure_strict(c[0], c[1])]
+            sent = _Sentence(s, e, periods, cues)
+            self._sentences[idx] = sent
+        return sent
+
+    def _inside_figure_strict(self, start: int, end: int) -> bool:
+        """A cue lying wholly inside a figure's words ("4 H20s") is the figure's own noun."""
+        i = bisect_right(self.fig_spans, (start, 1 << 60)) - 1
+        return i >= 0 and self.fig_spans[i][0] <= start and end <= self.fig_spans[i][1]
+
+    # --- per figure ----------------------------------------------------------------------------
+    def run(self) -> list[Figure]:
+        out: list[Figure] = []
+        seen: dict[tuple[str, float], Figure] = {}
+        for k, fig in enumerate(self.figures):
+            si = self.sentence_index(fig.start)
+            sent = self.sentence(si)
+            metric, cue_found = self._metric(fig, k, sent)
+            earlier = seen.get((fig.unit, round(fig.value, 6)))
+            if not cue_found and earlier is not None and earlier.metric:
+                metric = earlier.metric
+            basis = self._basis(fig, k, sent, metric)
+            entity = self._entity(fig, k, si, sent, metric)
+            if entity is None and earlier is not None and not cue_found:
+                entity = earlier.entity
+            period = self._period(fig, k, si, sent, metric, earlier)
+            kind = self._kind(fig, sent)
+            new = replace(fig, metric=metric, basis=basis, entity=entity, period=period, kind=kind)
+            out.append(new)
+            if fig.unit not in {"%", "pp", "x", "count"}:
+                seen.setdefault((fig.unit, round(fig.value, 6)), new)
+        return out
+
+    # metric ----------------------------------------------------------------------------------
+    def _metric(self, fig: Figure, k: int, sent: _Sentence) -> tuple[str, bool]:
+        """Return the metric and whether a cue in the sentence gave it."""
+        if fig.unit in _UNIT_METRIC:
+            return _UNIT_METRIC[fig.unit], True
+        g0, g1 = self.groups[k]
+        first, last = self.figures[g0], self.figures[g1]
+        if fig.unit == "count":
+            noun = self._count_noun(fig)
+            if noun:
+                return noun, True
+        after = self.text[last.end : min(sent.end, last.end + 240)]
+        if fig.unit == "%" and self._is_population_share(after):
+            return "adoption", True
+        share_of = _OF_AFTER.match(after)
+        # A cue right after the figure ("35.8% market share", "$100 billion investment").
+        post = self._post_cue(last.end, sent)
+        if post and not (share_of and post[0] >= last.end and fig.unit == "%"):
+            return post[2], True
+        best: tuple[int, str] | None = None
+        for cs, ce, metric in sent.cues:
+            if cs <= fig.start and ce >= fig.end:
+                dist = (
+                    0  # the cue phrase spans the figure ("spending 38 billion ... infrastructure")
+                )
+            elif ce <= first.start:
+                dist = first.start - ce + 2 * self._breaks(ce, first.start)
+            else:
+                continue
+            if best is None or dist < best[0]:
+                best = (dist, metric)
+        if best is not None:
+            return best[1], True
+        if share_of and post:
+            return post[2], True
+        # A cue after the figure in the same clause ("... 9% ... in shares").
+        for cs, _ce, metric in sent.cues:
+            if cs >= last.end and not _CLAUSE_BREAK.search(self.text, last.end, cs):
+                return metric, True
+        return "other", False
+
+    def _count_noun(self, fig: Figure) -> str | None:
+        # The noun is usually inside the figure's words ("2 MoE models") or right after them.
+        num_end = _number_end(fig.surface)
+        seg_start = fig.start + num_end
+        m = _COUNT_NOUN_RE.match(self.text, seg_start, min(len(self.text), fig.end + 40))
+        if not m or not m.lastgroup:
+            m = _COUNT_NOUN_RE.match(self.text, fig.end, min(len(self.text), fig.end + 40))
+        if not m or not m.lastgroup:
+            return None
+        metric = _COUNT_METRIC[m.lastgroup]
+        if metric == "products":
+            s, e = self.spans[self.sentence_index(fig.start)]
+            if re.search(r"\bmodels?\b", self.text[s:e], _I):
+                return "models"
+        return metric
+
+    def _post_cue(self, pos: int, sent: _Sentence) -> tuple[int, int, str] | None:
+        for cs, ce, metric in sent.cues:
+            if cs < pos:
+                continue
+            gap = self.text[pos:cs]
+            if re.fullmatch(r"(?:\s*(?:[A-Za-z-]+|\d{4})){0,3}\s*", gap) and not re.search(
+                r"\b(?:of|and|or|to|with|than|for|while|as|that|which|from)\b", gap, _I
+            ):
+                return (cs, ce, metric)
+            if re.fullmatch(
+                r"\s*(?:increase|rise|growth|gain|jump|decline|drop|fall)\s+in\s+(?:[\w-]+\s+){0,2}",
+                gap,
+                _I,
+            ):
+                return (cs, ce, metric)
+            return None
+        return None
+
+    def _is_population_share(self, after: str) -> bool:
+        """ "over 90% of listed commercial banks ... have joined" reads as adoption."""
+        m = re.match(
+            r"\s*of\s+(?:the\s+)?(?:[a-z][\w-]*,?\s+(?:and\s+)?){0,12}?(?:have|has|are|were|now)?\s*"
+            r"(?:joined|adopted|chose|chosen|use|used|using|deployed|rely|run|integrat\w*|embrac\w*)\b",
+            after,
+        )
+        return m is not None
+
+    def _breaks(self, a: int, b: int) -> int:
+        return 60 * len(_CLAUSE_BREAK.findall(self.text, a, b))
+
+    # basis -----------------------------------------------------------------------------------
+    def _basis(self, fig: Figure, k: int, sent: _Sentence, metric: str) -> str:
+        g0, g1 = self.groups[k]
+        first, last = self.figures[g0], self.figures[g1]
+        before = self.text[max(sent.start, first.start - 60) : first.start]
+        after = self.text[last.end : min(sent.end, last.end + 60)]
+        if fig.unit == "pp":
+            return "change"
+        if fig.unit == "x":
+            if re.search(r"\b(?:doubl|tripl|quadrupl)\w*", fig.surface, _I):
+                return "change"
+            if _RATIO_AFTER.match(after) or _MULTIPLE_RATIO.search(before[-40:]):
+                return "ratio"
+            if _CHANGE_WORDS.search(before[-50:]) or re.search(r"fold", fig.surface, _I):
+                return "change"
+            return "ratio"
+        if fig.unit == "%":
+            if metric in _LEVEL_METRICS and metric != "adoption":
+                return "level"  # "a market share of 26.1%" is the share itself
+            if metric == "adoption" or _SHARE_BEFORE.search(before):
+                return "share"
+            of = _OF_AFTER.match(after)
+            if of:
+                what_start = last.end + of.start("what")
+                if any(
+                    m.start == what_start or (what_start <= m.start < what_start + 12)
+                    for m in self._mentions_between(last.end, last.end + 40)
+                ):
+                    return "ratio"  # "40% of DeepSeek R1's cost"
+                return "share"  # "20% of total revenue", "90% of banks"
+            if metric in _LEVEL_METRICS:
+                return "level"
+            if _CHANGE_WORDS.search(before[-45:]) or re.match(
+                r"\s*(?:[\w-]+\s+){0,2}?(?:growth|increase|rise|decline|drop|jump|gain|higher|lower|up|down|"
+                r"year[- ]on[- ]year|year[- ]over[- ]year|yoy|more|less)\b",
+                after,
+                _I,
+            ):
+                return "change"
+            if re.search(r"\b(?:stake|share|portion|proportion|percent\s+of)\b", before[-30:], _I):
+                return "share"
+            return "level"
+        # Amounts and counts: a change only when the words say the amount is an increment.
+        if re.search(
+            r"\b(?:increase|rise|growth|jump|decline|drop|gain)\s+of\s+$|\b(?:rose|increased|grew|fell|dropped|declined|"
+            r"jumped|climbed|decreased|up|down)\s+(?:by\s+)?$",
+            before,
+            _I,
+        ):
+            return "change"
+        return "level"
+
+    def _mentions_between(self, a: int, b: int) -> list[Mention]:
+        i = bisect_left(self.mention_starts, a)
+        j = bisect_left(self.mention_starts, b)
+        return self.mentions[i:j]
+
+    # entity ----------------------------------------------------------------------------------
+    def _entity(self, fig: Figure, k: int, si: int, sent: _Sentence, metric: str) -> str | None:
+        g0, _ = self.groups[k]
+        first = self.figures[g0]
+        if metric == "market_size":
+            market = self._market_phrase(sent, first.start)
+            if market:
+                return market
+        if metric == "adoption":
+            # "90% of banks have joined Alibaba's ecosystem": what is adopted follows the figure.
+            for m in self._mentions_between(fig.end, sent.end):
+                if m.is_subject_kind:
+                    return m.canonical
+        # A name directly attached to the figure ("Qwen3 with 235 billion parameters").
+        i = bisect_left(self.mention_starts, first.start) - 1
+        if i >= 0 and self.mentions[i].start >= sent.start and self.mentions[i].is_subject_kind:
+            gap = self.text[self.mentions[i].end : first.start]
+            if _ATTACHED_GAP.fullmatch(gap):
+                return self.mentions[i].canonical
+        # Nearest salient mention before the figure in its sentence.
+        while i >= 0 and self.mentions[i].start >= sent.start:
+            if self.salient[i]:
+                return self.mentions[i].canonical
+            i -= 1
+        # Carried from up to two sentences back: the last salient mention there.
+        for back in (1, 2):
+            if si - back < 0:
+                break
+            s, e = self.spans[si - back]
+            j = bisect_left(self.mention_starts, e) - 1
+            while j >= 0 and self.mentions[j].start >= s:
+                if self.salient[j]:
+                    return self.mentions[j].canonical
+                j -= 1
+        return None
+
+    def _market_phrase(self, sent: _Sentence, before: int) -> str | None:
+        best: str | None = None
+        for m in _MARKET_PHRASE.finditer(self.text, sent.start, sent.end):
+            words = m.group("body").split()
+            cut = 0
+            for w_i, w in enumerate(words):
+                if w.lower() in _MARKET_STOP or w.lower().endswith("'s"):
+                    cut = w_i + 1
+            words = words[cut:]
+            region = m.group("reg1") or m.group("reg2")
+            if not words and not region:
+                continue
+            parts = []
+            if region:
+                parts.append(_REGION.get(region.lower().replace("  ", " "), region))
+            parts.extend(words)
+            parts.append("market")
+            name = " ".join(parts)
+            if m.start() < before:
+                best = name
+            elif best is None:
+                return name
+            else:
+                break
+        return best
+
+    # period ----------------------------------------------------------------------------------
+    def _period(
+        self, fig: Figure, k: int, si: int, sent: _Sentence, metric: str, earlier: Figure | None
+    ) -> str | None:
+        value = self._period_in_sentence(fig, k, sent)
+        if value is None and earlier is not None and earlier.period:
+            return earlier.period
+        if value is None and si > 0:
+            prev = self.sentence(si - 1)
+            usable = [p for p in prev.periods if not p.baseline and len(p.values) == 1]
+            if usable:
+                value = usable[-1].values[0]
+        if value is None and self.published and _EVENT_RE.search(self.text, sent.start, sent.end):
+            value = f"{self.published.year}-{self.published.month:02d}"
+        if value is not None and metric not in _DAILY_METRICS:
+            value = coarsen_to_month(value)
+        return value
+
+    def _period_in_sentence(self, fig: Figure, k: int, sent: _Sentence) -> str | None:
+        if not sent.periods:
+            return None
+        g0, g1 = self.groups[k]
+        first, last = self.figures[g0], self.figures[g1]
+        size = g1 - g0 + 1
+        if size > 1:
+            for p in sent.periods:
+                if len(p.values) == size and not p.baseline:
+                    return p.values[k - g0]
+        best: tuple[float, PeriodMention] | None = None
+        for p in sent.periods:
+            if p.end <= first.start:
+                dist = first.start - p.end + 5 + self._breaks(p.end, first.start)
+            elif p.start >= last.end:
+                dist = p.start - last.end + self._breaks(last.end, p.start)
+                if self.text.startswith(("'s", "’s"), p.end):
+                    dist += 100  # "the previous quarter's growth rate" owns what follows it
+            else:
+                dist = 0
+            if p.baseline:
+                dist += 150
+            if best is None or dist < best[0]:
+                best = (dist, p)
+        if best is None:
+            return None
+        p = best[1]
+        return p.values[min(k - g0, len(p.values) - 1)] if len(p.values) > 1 else p.values[0]
+
+    # kind ------------------------------------------------------------------------------------
+    def _kind(self, fig: Figure, sent: _Sentence) -> str:
+        s = self.text[sent.start : sent.end]
+        if _TARGET_RE.search(s):
+            return "target"
+        if _ESTIMATE_RE.search(s) or any(
+            m.kind == "analyst" for m in self._mentions_between(sent.start, sent.end)
+        ):
+            return "estimate"
+        if _FORECAST_RE.search(s):
+            return "forecast"
+        return "actual"
+
+
+def _number_end(surface: str) -> int:
+    """Offset just past the leading number of a figure's surface ("2 MoE models" -> 1)."""
+    m = re.match(
+        r"[^\d]*?[\d.,]+(?:(?:k|K|bn|m|M|B)\b|\s*(?:billion|million|trillion|thousand)\b)?|"
+        r"\s*(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|dozens?|hundreds?|"
+        r"thousands?|tens|millions?)\b(?:\s+(?:of|hundred|thousand|million|billion))?",
+        surface,
+        _I,
+    )
+    return m.end() if m else 0

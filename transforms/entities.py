@@ -1,0 +1,319 @@
+"""Who a figure is about: a watchlist of canonical names plus names found in the text itself."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Kinds whose mentions name a source or a person, never the subject of a figure.
+SOURCE_KINDS = frozenset({"analyst", "media", "person"})
+ENTITY_KINDS = frozenset(
+    {"company", "product", "segment", "market", "person", "analyst", "media", "other"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One watchlist row: a canonical name, its kind and the other ways texts write it."""
+
+    canonical: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A name found in a text: where, which canonical entity, and whether the watchlist knew it."""
+
+    start: int
+    end: int
+    canonical: str
+    kind: str
+    known: bool = True
+
+    @property
+    def is_subject_kind(self) -> bool:
+        """True where the mention can be what a figure is about (not a person, analyst or outlet)."""
+        return self.kind not in SOURCE_KINDS
+
+
+class CatalogError(ValueError):
+    """The entity watchlist cannot be read; the message says which row and why."""
+
+
+# Names found without the watchlist: model and product names carrying digits ("Qwen3-Next",
+# "GPT-5"), CamelCase brands ("DingTalk"), and capitalised names with a corporate suffix.
+_DIGIT_NAME = re.compile(
+    r"(?<![\w$¥€£.-])(?:[A-Z][A-Za-z]+\d[\w.]*|[A-Z][A-Za-z]*-\d[\w.]*|[A-Z][A-Za-z]+ \d(?:\.\d)?-[A-Za-z]+)"
+    r"(?:-[A-Za-z0-9][\w.]*)*(?<!\.)"
+)
+_CAMEL_NAME = re.compile(
+    r"(?<![\w-])(?:[A-Z][a-z]+[A-Z][A-Za-z]+|i[A-Z][A-Za-z]+)(?:-[A-Z]+)?(?![\w-])"
+)
+_SUFFIX_NAME = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*)\s"
+    r"(Inc|Corp|Corporation|Group|Holdings|Ltd|Limited|Technologies|Technology|Labs|Cloud|Bank|Securities|Motors|Semiconductor)\b\.?"
+)
+# A capitalised word used as the owner of a business noun: "Pinduoduo's revenue".
+_POSSESSIVE_NAME = re.compile(
+    r"(?<![\w-])([A-Z][a-z]{2,}[A-Za-z]*)['’]s\s+(?:\w+\s+){0,2}?"
+    r"(?:revenue|sales|profit|shares|stock|market|cloud|business|earnings|income|valuation|capex|"
+    r"spending|investment|users|models?|platform|app|chips?)\b"
+)
+# A capitalised word that reports or acts like a company: "Kuaishou reported revenue".
+_ACTOR_NAME = re.compile(
+    r"(?:^|(?<=[.;:!?\n]\s)|(?<=\n)|(?<=[a-z,] ))([A-Z][a-z]{2,}[A-Za-z]*)\s+"
+    r"(?:reported|posted|said|announced|launched|released|raised|invested|plans|expects|unveiled|"
+    r"generated|recorded|booked|shipped|sold)\b"
+)
+_NOT_NAMES = frozenset(
+    [
+        "IaaS",
+        "PaaS",
+        "SaaS",
+        "MaaS",
+        "MoE",
+        "PhD",
+        "AIGC",
+        "LLMs",
+        "GPUs",
+        "CPUs",
+        "TPUs",
+        "NPUs",
+        "APIs",
+        "ASICs",
+        "FY",
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+        "H1",
+        "H2",
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Then",
+        "Today",
+        "Yesterday",
+        "Tomorrow",
+        "Last",
+        "Next",
+        "Currently",
+        "According",
+        "However",
+        "Meanwhile",
+        "Moreover",
+        "Thanks",
+        "Since",
+        "While",
+        "Although",
+        "After",
+        "Before",
+        "During",
+        "Its",
+        "Their",
+        "Our",
+        "His",
+        "Her",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "China",
+        "Chinese",
+        "America",
+        "American",
+        "Europe",
+        "European",
+        "Asia",
+        "Asian",
+        "Japan",
+        "Korea",
+        "India",
+        "Beijing",
+        "Shanghai",
+        "Hangzhou",
+        "Shenzhen",
+        "Hong",
+        "Kong",
+        "Taiwan",
+        "Singapore",
+        "Global",
+        "World",
+        "Group",
+        "Company",
+        "Analysts",
+        "Investors",
+        "Revenue",
+        "Sales",
+        "Profit",
+        "Shares",
+        "Image",
+        "Figure",
+        "Table",
+        "Source",
+        "Author",
+        "Editor",
+        "Reporting",
+        "Writing",
+        "Covid",
+        "COVID",
+    ]
+)
+_CURRENCY_PREFIX = re.compile(
+    r"^(?:RMB|USD|US|HKD|HK|CNY|EUR|GBP|JPY|YUAN|FY|CY|GB|TB|MB|KB)\d", re.I
+)
+
+
+class EntityCatalog:
+    """The watchlist of entities: canonical names, kinds and aliases, matched in one regex pass."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self._entities: dict[str, Entity] = {}
+        self._by_alias: dict[str, Entity] = {}
+        for ent in entities:
+            self._entities[ent.canonical] = ent
+            for name in (ent.canonical, *ent.aliases):
+                if name:
+                    self._by_alias.setdefault(name, ent)
+        # Longest alias first so "Alibaba Cloud" wins over "Alibaba" at the same position.
+        names = sorted(self._by_alias, key=len, reverse=True)
+        if names:
+            alternation = "|".join(re.escape(n) for n in names)
+            # A name ends where no word character or hyphenated continuation follows
+            # ("Qwen3" must not match inside "Qwen3-Coder").
+            self._pattern: re.Pattern[str] | None = re.compile(
+                rf"(?<![\w-])(?:{alternation})(?![\w]|-\w)"
+            )
+        else:
+            self._pattern = None
+
+    @classmethod
+    def from_csv_text(cls, text: str) -> EntityCatalog:
+        """Build a catalog from CSV text with columns canonical,kind,aliases ('|'-separated)."""
+        reader = csv.DictReader(io.StringIO(text))
+        missing = {"canonical", "kind"} - set(reader.fieldnames or ())
+        if missing:
+            raise CatalogError(f"entity catalog lacks column(s): {', '.join(sorted(missing))}")
+        entities = []
+        for lineno, row in enumerate(reader, start=2):
+            canonical = (row.get("canonical") or "").strip()
+            kind = (row.get("kind") or "").strip().lower()
+            if not canonical:
+                raise CatalogError(f"entity catalog line {lineno}: empty canonical name")
+            if kind not in ENTITY_KINDS:
+                raise CatalogError(
+                    f"entity catalog line {lineno}: unknown kind {kind!r} for {canonical!r} "
+                    f"(expected one of {', '.join(sorted(ENTITY_KINDS))})"
+                )
+            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+            entities.append(Entity(canonical, kind, aliases))
+        return cls(entities)
+
+    @classmethod
+    def empty(cls) -> EntityCatalog:
+        """A catalog with no entries: only names found in the text itself."""
+        return cls(())
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._by_alias
+
+    def get(self, name: str) -> Entity | None:
+        """Return the entity a name or alias stands for, or None."""
+        return self._by_alias.get(name)
+
+    def canonical(self, name: str) -> str:
+        """Return the canonical form of a name (the name itself when not on the watchlist)."""
+        ent = self._by_alias.get(name)
+        return ent.canonical if ent else name
+
+    def find_mentions(self, text: str) -> list[Mention]:
+        """Return every entity mention in the text, sorted by position, without overlaps."""
+        mentions: list[Mention] = []
+        taken: list[tuple[int, int]] = []
+        if self._pattern is not None:
+            for m in self._pattern.finditer(text):
+                ent = self._by_alias[m.group(0)]
+                mentions.append(Mention(m.start(), m.end(), ent.canonical, ent.kind, True))
+                taken.append((m.start(), m.end()))
+        for start, end, name in _find_unlisted_names(text):
+            if _overlaps_any(start, end, taken):
+                continue
+            known = self._by_alias.get(name)
+            if known is not None:
+                mentions.append(Mention(start, end, known.canonical, known.kind, True))
+            else:
+                mentions.append(Mention(start, end, name, "other", False))
+            taken.append((start, end))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+
+def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
+    """Names the watchlist may lack, found from their shape."""
+    found: list[tuple[int, int, str]] = []
+    for m in _DIGIT_NAME.finditer(text):
+        name = m.group(0)
+        if _CURRENCY_PREFIX.match(name) or re.fullmatch(r"[QH][1-4]|FY\d+|\d+[A-Z]?", name):
+            continue
+        found.append((m.start(), m.end(), name))
+    for m in _CAMEL_NAME.finditer(text):
+        name = m.group(0)
+        if name in _NOT_NAMES or len(name) <= 3:
+            continue
+        found.append((m.start(), m.end(), name))
+    for m in _SUFFIX_NAME.finditer(text):
+        head = m.group(1).split()
+        # Drop leading function words that happen to be capitalised at a sentence start.
+        while head and head[0] in _NOT_NAMES:
+            head.pop(0)
+        if not head:
+            continue
+        suffix = m.group(2)
+        if suffix in {"Inc", "Corp", "Corporation", "Holdings", "Ltd", "Limited"}:
+            name = " ".join(head)
+        else:
+            name = " ".join([*head, suffix])
+        start = m.end() - len(m.group(0)) + m.group(0).index(head[0])
+        end = (
+            m.end(2)
+            if suffix not in {"Inc", "Corp", "Corporation", "Holdings", "Ltd", "Limited"}
+            else m.end(1)
+        )
+        found.append((start, end, name))
+    for pattern in (_POSSESSIVE_NAME, _ACTOR_NAME):
+        for m in pattern.finditer(text):
+            name = m.group(1)
+            if name in _NOT_NAMES:
+                continue
+            found.append((m.start(1), m.end(1), name))
+    found.sort()
+    return found

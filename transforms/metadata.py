@@ -1,0 +1,209 @@
+"""What a plain-text document says about itself: title, source, author and publication date.
+
+Header lines are read with cheap regexes; dateparser runs only on the short date strings they
+find (it costs about a millisecond a call), never on the whole text. No clock is read: a date
+without a year takes its year from the text, or is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from transforms.models import DocumentMeta
+
+_HEADER_LINES = 14  # non-empty lines that may still be header
+_BODY_LINE = 240  # a line this long is body text: the header has ended
+_TEXT_SCAN = 4000  # characters searched for a date in the text when the header has none
+
+_Y = r"(?:19|20)\d{2}"
+_MON = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:GMT|UTC|BST|EST|EDT|CST|PST|HKT|SGT|Beijing\s+time|[+-]\d{2}:?\d{2}))?)?"
+_WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+_DATE_STRING = re.compile(
+    rf"(?P<d>"
+    rf"{_Y}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
+    rf"|{_Y}年\d{{1,2}}月\d{{1,2}}日(?:\s*\d{{1,2}}:\d{{2}})?"
+    rf"|{_WEEKDAY}(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+{_MON},?\s+{_Y}{_TIME}"
+    rf"|{_WEEKDAY}{_MON}\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?,?\s+{_Y}{_TIME}"
+    rf")"
+)
+_MONTH_DAY = re.compile(
+    rf"\b(?P<d>{_MON}\s+(?:[12]\d|3[01]|0?[1-9]))(?:st|nd|rd|th)?\b(?!,?\s+{_Y})"
+)
+_YEAR = re.compile(rf"(?<![\d.-]){_Y}(?![\d])")
+_DATE_LABEL = re.compile(
+    r"^\s*(?:date|published(?:\s+on)?|publication\s+date|posted(?:\s+on)?|updated(?:\s+on)?|"
+    r"first\s+published|released|time)\s*[:|]?\s*",
+    re.IGNORECASE,
+)
+_AUTHOR_LINE = re.compile(
+    r"^\s*(?:(?:author|authors|writer|written\s+by|by|reporter|reporting\s+by|text\s+by)\s*[:|：]?\s+)"
+    r"(?P<name>[^\n]{2,80}?)\s*$",
+    re.IGNORECASE,
+)
+_SOURCE_LINE = re.compile(
+    r"^\s*(?:source|from|via|publisher|originally\s+published\s+(?:by|in|on)|republished\s+from)"
+    r"\s*[:|：]?\s+(?P<name>[^\n]{2,80}?)\s*$",
+    re.IGNORECASE,
+)
+_TITLE_LINE = re.compile(r"^\s*(?:title|headline)\s*[:|：]\s*(?P<t>.+?)\s*$", re.IGNORECASE)
+_DATELINE = re.compile(
+    rf"^\s*(?P<place>[A-Z][A-Z .'/-]{{1,40}}),\s+(?P<date>{_MON}\s+\d{{1,2}}(?:,\s+{_Y})?)\s*"
+    r"\((?P<agency>[A-Za-z .]{2,30})\)\s*[-–—]"
+)
+_NOT_SOURCE = re.compile(
+    r"[.!?:;]|\d|^(?:introduction|summary|abstract|editor|advertisement|share|comments?)\b",
+    re.IGNORECASE,
+)
+_AUTHOR_STOP = re.compile(
+    r"\s*(?:[|,;]\s*(?:editor|photo|source|published|updated)\b.*|\s+in\s+[A-Z][a-z]+$)",
+    re.IGNORECASE,
+)
+
+
+def parse_text_metadata(text: str) -> DocumentMeta:
+    """Read title, source, author and publication date from a text's own header lines."""
+    meta = DocumentMeta()
+    lines = _header_lines(text)
+    date_line: int | None = None
+    labelled_date: tuple[int, datetime] | None = None
+    first_date: tuple[int, datetime] | None = None
+    for idx, line in enumerate(lines):
+        t = _TITLE_LINE.match(line)
+        if t and meta.title is None:
+            meta.title = t.group("t")
+            continue
+        a = _AUTHOR_LINE.match(line)
+        if a and meta.author is None and not _DATE_STRING.search(line):
+            meta.author = _clean_name(a.group("name"))
+            continue
+        s = _SOURCE_LINE.match(line)
+        if s and meta.source is None:
+            meta.source = _clean_name(s.group("name"))
+            continue
+        dl = _DATELINE.match(line)
+        if dl:
+            meta.source = meta.source or dl.group("agency").strip()
+            parsed = _parse_date(dl.group("date"), text)
+            if parsed and labelled_date is None:
+                labelled_date = (idx, parsed[0])
+                if parsed[1]:
+                    meta.extra["date_year_inferred"] = "true"
+            continue
+        if len(line) <= 80:
+            d = _DATE_STRING.search(line)
+            if d:
+                parsed = _parse_date(d.group("d"), text)
+                if parsed:
+                    if _DATE_LABEL.match(line) and labelled_date is None:
+                        labelled_date = (idx, parsed[0])
+                    elif first_date is None and len(line) - len(d.group("d")) <= 30:
+                        first_date = (idx, parsed[0])
+    chosen = labelled_date or first_date
+    if chosen is not None:
+        date_line, meta.published_at = chosen
+        meta.date_origin = "header"
+    if meta.title is None:
+        meta.title = _guess_title(lines)
+    if meta.source is None and date_line is not None:
+        meta.source = _source_near(lines, date_line, meta.title)
+    if meta.published_at is None:
+        found = _date_in_text(text)
+        if found is not None:
+            meta.published_at = found
+            meta.date_origin = "text"
+    return meta
+
+
+def _header_lines(text: str) -> list[str]:
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if len(line) > _BODY_LINE or len(out) >= _HEADER_LINES:
+            break
+        out.append(line)
+    return out
+
+
+def _clean_name(raw: str) -> str | None:
+    name = _AUTHOR_STOP.sub("", raw).strip(" |-–—:：")
+    return name or None
+
+
+def _guess_title(lines: list[str]) -> str | None:
+    for line in lines[:3]:
+        if _DATE_STRING.search(line) or _AUTHOR_LINE.match(line) or _SOURCE_LINE.match(line):
+            continue
+        if len(line) <= 200 and (not line.endswith((".", "!", "?")) or len(line.split()) <= 20):
+            return line
+    return None
+
+
+def _source_near(lines: list[str], date_line: int, title: str | None) -> str | None:
+    """A short name line right beside the date line ("Wallstreetcn" above "2025.05.07 14:37")."""
+    for idx in (date_line - 1, date_line + 1):
+        if not 0 <= idx < len(lines):
+            continue
+        line = lines[idx]
+        if line == title or _NOT_SOURCE.search(line) or len(line.split()) > 4:
+            continue
+        if line[0].isupper() or line[0].isdigit():
+            return line
+    return None
+
+
+def _parse_date(raw: str, text: str) -> tuple[datetime, bool] | None:
+    """Parse one short date string; a missing year comes from the text's latest year (flagged)."""
+    import dateparser
+
+    raw = raw.strip()
+    # dateparser reads "2025.05.07" as a time-like token; dashes are unambiguous.
+    raw = re.sub(rf"^({_Y})[./](\d{{1,2}})[./](\d{{1,2}})", r"\1-\2-\3", raw)
+    year_inferred = False
+    if not _YEAR.search(raw):
+        years = [int(y) for y in _YEAR.findall(text[:20000])]
+        if not years:
+            return None
+        raw = f"{raw}, {max(years)}"
+        year_inferred = True
+    settings: Any = {
+        "REQUIRE_PARTS": ["year", "month", "day"],
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "DATE_ORDER": "YMD" if re.match(_Y, raw) else "DMY",
+        "PREFER_DAY_OF_MONTH": "first",
+    }
+    parsed = dateparser.parse(raw, languages=["en", "zh"], settings=settings)
+    if parsed is None:
+        return None
+    return parsed.replace(tzinfo=None), year_inferred
+
+
+def _date_in_text(text: str) -> datetime | None:
+    """The first full date in the opening of the text, else "Month D" with a year in its sentence."""
+    head = text[:_TEXT_SCAN]
+    m = _DATE_STRING.search(head)
+    if m:
+        parsed = _parse_date(m.group("d"), text)
+        if parsed:
+            return parsed[0]
+    for md in _MONTH_DAY.finditer(head):
+        if not md.group("d")[0].isupper():
+            continue
+        s = max(head.rfind(".", 0, md.start()), head.rfind("\n", 0, md.start())) + 1
+        e_candidates = [
+            i for i in (head.find(". ", md.end()), head.find("\n", md.end())) if i != -1
+        ]
+        e = min(e_candidates) if e_candidates else len(head)
+        y = _YEAR.search(head, s, e)
+        if y:
+            parsed = _parse_date(f"{md.group('d')}, {y.group(0)}", text)
+            if parsed:
+                return parsed[0]
+    return None

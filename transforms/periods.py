@@ -1,0 +1,373 @@
+"""When a figure applies: a grammar of period phrases, normalised to the spec's forms.
+
+Forms: 2024, 2024-Q4, 2024-H2, 2025-05, 2025-09-24, FY2026, spans 2025..2027 and
+FY2026..FY2027. Relative phrases ("last year", "Q1 of last year", "the previous quarter",
+"over the next three years") are resolved against the publication date, or against an
+absolute period stated earlier in the same sentence ("Q4 2024 ... the previous quarter").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "a": 1, "the": 1,
+}  # fmt: skip
+_ORDINAL = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+}
+_QUARTER_MONTH = {"march": 1, "june": 2, "september": 3, "december": 4}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+_Y = r"(?:19|20)\d{2}"
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_NUM = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
+_RELYEAR = (
+    r"(?:this|last|next|the\s+(?:previous|prior|current|same)|the\s+coming)\s+(?:fiscal\s+)?year"
+)
+_YEARREF = rf"(?:{_Y}|{_RELYEAR})"
+_FISCAL = r"(?:fiscal(?:\s+years?)?|financial\s+years?|FYs?)"
+
+# One pass over a sentence; alternatives are tried in order at each position, most specific first.
+_PERIOD = re.compile(
+    rf"""
+    (?P<iso>\b{_Y}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])\b)
+  | (?P<fyrange>\b{_FISCAL}\s*(?P<fy1>{_Y}|\d{{2}})\s*(?P<fysep>-|–|to|through|and|&)\s*(?:{_FISCAL}\s*)?(?P<fy2>{_Y}|\d{{2}})\b)
+  | (?P<fqtr>\b(?:the\s+)?(?P<fqord>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\s+of\s+(?:fiscal\s+(?:year\s+)?|FY\s*)(?P<fqy>{_Y}|\d{{2}})\b)
+  | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_Y}|\d{{2}})\b)
+  | (?P<qtr>\b(?:
+        (?:the\s+)?(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter
+      | (?:the\s+)?(?P<qmon>March|June|September|December)(?:-ended)?\s+quarter
+      | Q(?P<qn>[1-4]) | (?P<qn2>[1-4])Q(?=\d{{2}}\b|\b)
+      )(?:(?<=Q)(?P<qy3>\d{{2}})\b|\s*(?:of\s+|,\s*)?(?:(?P<qy>{_Y})\b|['’](?P<qy2>\d{{2}})\b|(?P<qrel>{_RELYEAR})))?)
+  | (?P<half>\b(?:
+        (?:the\s+)?(?P<hord>first|second)\s+half(?:\s+of)?(?:\s+the\s+year)?
+      | H(?P<hn>[12])(?!\d) | (?P<hn2>[12])H(?=\d{{2}}\b|\b)
+      )(?:(?<=H)(?P<hy3>\d{{2}})\b|\s*(?:of\s+)?(?:(?P<hy>{_Y})\b|['’](?P<hy2>\d{{2}})\b|(?P<hrel>{_RELYEAR})))?)
+  | (?P<nextyears>\b(?:the\s+)?(?:next|coming|following)\s+(?P<nn>{_NUM})\s+years\b)
+  | (?P<pastyears>\b(?:the\s+)?(?:past|last|previous|prior)\s+(?P<pn>{_NUM})\s+years\b)
+  | (?P<nyear>\b(?P<nyn>{_NUM}|\d)[-\s]year\s+(?:plan|period|programme|program|horizon|investment|budget|target|commitment|roadmap)\b)
+  | (?P<mdy>\b(?P<mdm>{_MONTH})\.?\s+(?P<mdd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdyy>{_Y}))?)
+  | (?P<dmy>\b(?P<dmd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?P<dmm>{_MONTH})\b\.?(?:,?\s+(?P<dmyy>{_Y}))?)
+  | (?P<my>\b(?P<mym>{_MONTH})\.?,?\s+(?:of\s+)?(?:(?P<myy>{_Y})|(?P<myrel>{_RELYEAR})))
+  | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d))
+  | (?P<yrange>\b(?:between\s+)?(?P<yr1>{_Y})\s*(?P<yrsep>-|–|to|through|and|until)\s*(?P<yr2>{_Y})\b)
+  | (?P<year>\b(?<![-.$])(?P<yy>{_Y})\b(?![-.]\d|\s*%|\s*(?:billion|million|yuan|dollars)))
+  | (?P<today>\b(?:today|this\s+morning|this\s+afternoon|tonight)\b)
+  | (?P<yesterday>\byesterday\b)
+  | (?P<weekday>\b(?:on\s+)(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
+  | (?P<latestq>\b(?:the\s+|its\s+|their\s+)?(?:latest|most\s+recent|recent|just-ended|just\s+ended)\s+(?:(?:fiscal|financial)\s+)?quarter(?:ly)?\b)
+  | (?P<prevq>\b(?:the\s+)?(?:previous|prior|preceding|last)\s+quarter\b|\ba\s+quarter\s+(?:earlier|ago)\b)
+  | (?P<thisq>\b(?:this|the\s+current)\s+quarter\b)
+  | (?P<nextq>\b(?:next|the\s+next|the\s+coming)\s+quarter\b)
+  | (?P<thismonth>\bthis\s+month\b)
+  | (?P<lastmonth>\b(?:last|the\s+previous|the\s+prior)\s+month\b)
+  | (?P<nextmonth>\bnext\s+month\b)
+  | (?P<relyear>\b(?:(?:earlier|later)\s+)?{_RELYEAR}\b|\b(?:so\s+far\s+this\s+year|year[-\s]to[-\s]date)\b|\ba\s+year\s+(?:earlier|ago)\b)
+  | (?P<now>\b(?:currently|at\s+present|presently|as\s+of\s+now|so\s+far|to\s+date|as\s+things\s+stand)\b)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_MONTH_CASED = re.compile(rf"^{_MONTH}")
+_BASELINE = re.compile(
+    r"(?:compared\s+(?:to|with)|versus|vs\.?|than|since|from|relative\s+to)\s+(?:the\s+)?(?:same\s+(?:period|quarter|time|month)\s+(?:of\s+|in\s+)?)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodMention:
+    """A period phrase found in a text: its span and what it normalises to.
+
+    values holds one period, or several for a list ("fiscal years 2026 and 2027").
+    baseline marks a comparison base ("compared to 2022", "since October 2021").
+    precision is "day" for a single date, else "period".
+    """
+
+    start: int
+    end: int
+    values: tuple[str, ...]
+    baseline: bool = False
+    precision: str = "period"
+
+
+def normalise_period(phrase: str, published: date | None) -> str | None:
+    """Normalise one period phrase ("Q4 2024", "last year"); a list comes back comma-separated."""
+    found = find_periods(phrase, published)
+    if not found:
+        return None
+    best = max(found, key=lambda m: m.end - m.start)
+    return ",".join(best.values)
+
+
+def find_periods(
+    text: str, published: date | None, *, start: int = 0, end: int | None = None
+) -> list[PeriodMention]:
+    """Find and normalise the period phrases in text[start:end] (offsets are into text)."""
+    stop = len(text) if end is None else end
+    out: list[PeriodMention] = []
+    ctx_year: int | None = None  # last explicit year in this stretch: "Q1 of last year to ... Q4"
+    ctx_quarter: tuple[int, int] | None = None
+    ctx_date: date | None = None
+    for m in _PERIOD.finditer(text, start, stop):
+        kind = m.lastgroup
+        if kind is None:
+            continue
+        g = m.groupdict()
+        precision = "period"
+        values: tuple[str, ...] | None = None
+        if kind == "iso":
+            d = _safe_date(*(int(x) for x in re.split(r"[-./]", m.group(kind))))
+            if d:
+                values, precision, ctx_year, ctx_date = (d.isoformat(),), "day", d.year, d
+        elif kind == "fyrange":
+            y1, y2 = _full_year(g["fy1"]), _full_year(g["fy2"])
+            if y1 and y2 and y1 < y2:
+                if g["fysep"].lower() in {"and", "&"}:
+                    values = (f"FY{y1}", f"FY{y2}")
+                else:
+                    values = (f"FY{y1}..FY{y2}",)
+        elif kind == "fqtr":
+            y = _full_year(g["fqy"])
+            if y:
+                values = (f"FY{y}-Q{_ORDINAL[g['fqord'].lower()]}",)
+        elif kind == "fy":
+            y = _full_year(g["fyy"])
+            if y:
+                values = (f"FY{y}",)
+        elif kind == "qtr":
+            q = _quarter_number(g)
+            y = _resolve_year(g["qy"], g["qy2"] or g["qy3"], g["qrel"], published)
+            if y is None:
+                y = ctx_year if ctx_year is not None else _year_of_recent_quarter(q, published)
+            if y is not None:
+                values, ctx_year, ctx_quarter = (f"{y}-Q{q}",), y, (y, q)
+        elif kind == "half":
+            h = (
+                1
+                if (g["hord"] or "").lower() == "first" or g["hn"] == "1" or g["hn2"] == "1"
+                else 2
+            )
+            y = _resolve_year(g["hy"], g["hy2"] or g["hy3"], g["hrel"], published)
+            if y is None:
+                y = ctx_year if ctx_year is not None else (published.year if published else None)
+            if y is not None:
+                values, ctx_year = (f"{y}-H{h}",), y
+        elif kind == "nextyears" and published:
+            n = _count(g["nn"])
+            if n:
+                values = (_forward_span(published, n),)
+        elif kind == "pastyears" and published:
+            n = _count(g["pn"])
+            if n:
+                values = (f"{published.year - n}..{published.year - 1}",)
+        elif kind == "nyear":
+            n = _count(g["nyn"])
+            anchor = ctx_date or (date(ctx_year, 1, 1) if ctx_year else published)
+            if n and n > 1 and anchor:
+                values = (_forward_span(anchor, n),)
+        elif kind in {"mdy", "dmy"}:
+            if not _MONTH_CASED.match(g["mdm"] or g["dmm"]):
+                continue
+            month = _month_number(g["mdm"] or g["dmm"])
+            day = int(g["mdd"] or g["dmd"])
+            yy = g["mdyy"] or g["dmyy"]
+            y = int(yy) if yy else _year_of_recent_month(month, published, ctx_year)
+            d = _safe_date(y, month, day) if y else None
+            if d:
+                values, precision, ctx_year, ctx_date = (d.isoformat(),), "day", d.year, d
+        elif kind == "my":
+            if not _MONTH_CASED.match(g["mym"]):
+                continue
+            month = _month_number(g["mym"])
+            y = int(g["myy"]) if g["myy"] else _relative_year(g["myrel"], published)
+            if y:
+                values, ctx_year, ctx_date = (f"{y}-{month:02d}",), y, date(y, month, 1)
+        elif kind == "bmonth":
+            if not _MONTH_CASED.match(g["bm"]):
+                continue
+            month = _month_number(g["bm"])
+            y = _year_of_recent_month(month, published, ctx_year)
+            if y:
+                values, ctx_date = (f"{y}-{month:02d}",), date(y, month, 1)
+        elif kind == "yrange":
+            y1, y2 = int(g["yr1"]), int(g["yr2"])
+            if y1 < y2 <= y1 + 30:
+                values = (
+                    (f"{y1}", f"{y2}")
+                    if g["yrsep"].lower() == "and" and not m.group(0).lower().startswith("between")
+                    else (f"{y1}..{y2}",)
+                )
+                ctx_year = y1
+        elif kind == "year":
+            y = int(g["yy"])
+            values, ctx_year = (str(y),), y
+        elif kind == "today" and published:
+            values, precision = (published.isoformat(),), "day"
+        elif kind == "yesterday" and published:
+            values, precision = ((published - timedelta(days=1)).isoformat(),), "day"
+        elif kind == "weekday" and published:
+            back = (published.weekday() - _WEEKDAYS.index(g["wd"].lower())) % 7
+            values, precision = ((published - timedelta(days=back)).isoformat(),), "day"
+        elif kind == "latestq" and published:
+            y, q = _last_reported_quarter(published)
+            values, ctx_quarter = (f"{y}-Q{q}",), (y, q)
+        elif kind == "prevq":
+            base = ctx_quarter or (_quarter_of(published) if published else None)
+            if base:
+                y, q = _shift_quarter(base, -1)
+                values = (f"{y}-Q{q}",)
+        elif kind == "thisq" and published:
+            y, q = _quarter_of(published)
+            values = (f"{y}-Q{q}",)
+        elif kind == "nextq" and published:
+            y, q = _shift_quarter(_quarter_of(published), 1)
+            values = (f"{y}-Q{q}",)
+        elif kind in {"thismonth", "now"} and published:
+            values = (f"{published.year}-{published.month:02d}",)
+        elif kind == "lastmonth" and published:
+            prev = published.replace(day=1) - timedelta(days=1)
+            values = (f"{prev.year}-{prev.month:02d}",)
+        elif kind == "nextmonth" and published:
+            nxt = (published.replace(day=28) + timedelta(days=4)).replace(day=1)
+            values = (f"{nxt.year}-{nxt.month:02d}",)
+        elif kind == "relyear" and published:
+            y = _relative_year(m.group(kind), published)
+            if y:
+                values, ctx_year = (str(y),), y
+        if not values:
+            continue
+        phrase = m.group(0).lower()
+        baseline = bool(_BASELINE.search(text[max(start, m.start() - 40) : m.start()])) and not (
+            text.startswith("'s", m.end()) or text.startswith("’s", m.end())
+        )
+        if kind == "relyear" and (
+            "ago" in phrase
+            or "year earlier" in phrase
+            or "same" in text[max(start, m.start() - 25) : m.start()]
+        ):
+            baseline = True  # "a year earlier" names the comparison base, not the figure's period
+        out.append(PeriodMention(m.start(), m.end(), values, baseline, precision))
+    return out
+
+
+def coarsen_to_month(value: str) -> str:
+    """Turn a day (2025-04-29) into its month (2025-04); other periods pass unchanged."""
+    return value[:7] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else value
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _full_year(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    y = int(raw)
+    return 2000 + y if y < 100 else y
+
+
+def _count(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    raw = raw.lower()
+    return int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+
+
+def _month_number(name: str) -> int:
+    return _MONTHS[name[:3].lower()]
+
+
+def _quarter_number(g: dict[str, str | None]) -> int:
+    if g["qord"]:
+        return _ORDINAL[g["qord"].lower()]
+    if g["qmon"]:
+        return _QUARTER_MONTH[g["qmon"].lower()]
+    return int(g["qn"] or g["qn2"] or 1)
+
+
+def _relative_year(phrase: str | None, published: date | None) -> int | None:
+    if not phrase or not published:
+        return None
+    p = phrase.lower()
+    if "this" in p or "current" in p or "date" in p:
+        return published.year
+    if any(w in p for w in ("last", "previous", "prior", "ago", "year earlier")):
+        return published.year - 1
+    if "next" in p or "coming" in p:
+        return published.year + 1
+    return published.year
+
+
+def _resolve_year(
+    full: str | None, short: str | None, rel: str | None, published: date | None
+) -> int | None:
+    if full:
+        return int(full)
+    if short:
+        return 2000 + int(short)
+    if rel:
+        return _relative_year(rel, published)
+    return None
+
+
+def _quarter_of(d: date) -> tuple[int, int]:
+    return d.year, (d.month - 1) // 3 + 1
+
+
+def _shift_quarter(yq: tuple[int, int], n: int) -> tuple[int, int]:
+    idx = yq[0] * 4 + yq[1] - 1 + n
+    return idx // 4, idx % 4 + 1
+
+
+def _last_reported_quarter(published: date) -> tuple[int, int]:
+    """The latest quarter whose results are likely out: it ended at least 30 days before."""
+    yq = _shift_quarter(_quarter_of(published), -1)
+    end_month = yq[1] * 3
+    end = (date(yq[0], end_month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    if (published - end).days < 30:
+        yq = _shift_quarter(yq, -1)
+    return yq
+
+
+def _year_of_recent_quarter(q: int, published: date | None) -> int | None:
+    if not published:
+        return None
+    start_month = (q - 1) * 3 + 1
+    return published.year if start_month <= published.month else published.year - 1
+
+
+def _year_of_recent_month(month: int, published: date | None, ctx_year: int | None) -> int | None:
+    if ctx_year is not None:
+        return ctx_year
+    if not published:
+        return None
+    return published.year if month <= published.month else published.year - 1
+
+
+def _forward_span(anchor: date, years: int) -> str:
+    """Span from the anchor's year over N years; the end is the year holding most of the last 12 months."""
+    end_year = anchor.year + years
+    if anchor.month <= 6:
+        end_year -= 1
+    return f"{anchor.year}..{end_year}"
