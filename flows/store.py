@@ -10,7 +10,7 @@ import fcntl
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +201,19 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> Iterator[None]:
+    """Expose a frame to SQL under name for the block (bulk reads and writes, no row loops)."""
+    con.register(name, frame)
+    try:
+        yield
+    finally:
+        # After a failed statement the transaction is aborted and unregister would raise,
+        # hiding the real error; the rollback drops the view anyway.
+        with suppress(duckdb.Error):
+            con.unregister(name)
+
+
 def _frame(rows: Sequence[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(list(rows), columns=columns)
     return frame
@@ -210,11 +223,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ver
     if frame.empty:
         return
     cols = ", ".join(f'"{c}"' for c in frame.columns)
-    con.register("_incoming", frame)
-    try:
+    with _registered(con, "_incoming", frame):
         con.execute(f'{verb} INTO {table} ({cols}) SELECT {cols} FROM _incoming')
-    finally:
-        con.unregister("_incoming")
 
 
 def read_source_stats(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, int | None, int | None]]:
@@ -229,11 +239,8 @@ def read_existing_doc_ids(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]
     if not ids:
         return set()
     frame = pd.DataFrame({"doc_id": ids})
-    con.register("_ids", frame)
-    try:
+    with _registered(con, "_ids", frame):
         rows = con.execute("SELECT d.doc_id FROM documents d JOIN _ids USING (doc_id)").fetchall()
-    finally:
-        con.unregister("_ids")
     return {r[0] for r in rows}
 
 
@@ -249,19 +256,13 @@ def write_batch(
     figs = _frame(figures, FIGURE_COLUMNS)
     with transaction(con):
         if not docs.empty:
-            con.register("_docs", docs)
-            try:
+            with _registered(con, "_docs", docs):
                 con.execute("DELETE FROM figures WHERE doc_id IN (SELECT doc_id FROM _docs)")
                 con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM _docs)")
-            finally:
-                con.unregister("_docs")
         _insert(con, "documents", docs)
         if not srcs.empty:
-            con.register("_srcs", srcs)
-            try:
+            with _registered(con, "_srcs", srcs):
                 con.execute("DELETE FROM sources WHERE path IN (SELECT path FROM _srcs)")
-            finally:
-                con.unregister("_srcs")
         _insert(con, "sources", srcs)
         _insert(con, "figures", figs)
         # A path whose content changed leaves its old document unreferenced: drop it.
@@ -282,15 +283,12 @@ def replace_figures(
     figs = _frame(figures, FIGURE_COLUMNS)
     ids = pd.DataFrame({"doc_id": list(doc_versions), "version": list(doc_versions.values())})
     with transaction(con):
-        con.register("_ids", ids)
-        try:
+        with _registered(con, "_ids", ids):
             con.execute("DELETE FROM figures WHERE doc_id IN (SELECT doc_id FROM _ids)")
             con.execute(
                 "UPDATE documents SET extractor_version = _ids.version FROM _ids "
                 "WHERE documents.doc_id = _ids.doc_id"
             )
-        finally:
-            con.unregister("_ids")
         _insert(con, "figures", figs)
 
 
@@ -311,13 +309,10 @@ def read_documents(
     select = ", ".join(f'd."{c}"' for c in cols)
     if doc_ids is None:
         return con.execute(f"SELECT {select} FROM documents d ORDER BY doc_id").df()
-    con.register("_ids", pd.DataFrame({"doc_id": list(doc_ids)}))
-    try:
+    with _registered(con, "_ids", pd.DataFrame({"doc_id": list(doc_ids)})):
         return con.execute(
             f"SELECT {select} FROM documents d JOIN _ids USING (doc_id) ORDER BY doc_id"
         ).df()
-    finally:
-        con.unregister("_ids")
 
 
 def read_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -357,14 +352,11 @@ def write_validation(
         _insert(con, "validation_results", frame)
         con.execute("UPDATE figures SET status = 'ok' WHERE status <> 'ok'")
         if not suspects.empty:
-            con.register("_suspects", suspects)
-            try:
+            with _registered(con, "_suspects", suspects):
                 con.execute(
                     "UPDATE figures SET status = 'suspect' "
                     "WHERE figure_id IN (SELECT figure_id FROM _suspects)"
                 )
-            finally:
-                con.unregister("_suspects")
 
 
 def record_run(
