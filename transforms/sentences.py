@@ -8,8 +8,8 @@ from bisect import bisect_right
 # A sentence ends at . ! ? (or CJK 。！？) followed by space and a plausible sentence start,
 # or at a line break. Abbreviations and decimals are not ends.
 _END_RE = re.compile(
-    r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"'“‘(\[]*[A-Z0-9\u4e00-\u9fff])"
-    r"|(?<=[。！？])"
+    r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]*[A-Z0-9\u4e00-\u9fff])"
+    r"|[。！？]"
     r"|\n"
 )
 _ABBREV_RE = re.compile(
@@ -28,8 +28,10 @@ class SentenceIndex:
         spans: list[tuple[int, int]] = []
         start = 0
         for m in _END_RE.finditer(text):
-            cut = m.end() if m.group(0) != "\n" else m.start()
-            if m.group(0) != "\n" and _ABBREV_RE.search(text, max(0, m.start() - 8), m.start()):
+            newline = m.group(0) == "\n"
+            cut = m.start() if newline else m.end()
+            # the abbreviation check looks at the text up to and including the first period
+            if not newline and _ABBREV_RE.search(text, max(0, m.start() - 8), m.start() + 1):
                 continue
             spans.append(_trim(text, start, cut))
             start = cut
