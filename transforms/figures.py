@@ -53,7 +53,7 @@ _CORE_RE = re.compile(
     re.IGNORECASE,
 )
 # letters glued before digits that still read as currency ("RMB247,795 million", "US$5")
-_GLUED_PREFIX_RE = re.compile(rf"(?:{CODE_ALT}|Rs|Rp|RM|R)\Z")
+_GLUED_PREFIX_RE = re.compile(rf"(?:{CODE_ALT}|Rs|Rp|RM)\Z")
 _PREFIX_RE = re.compile(
     rf"(?:(?<![A-Za-z])(?P<code>{CODE_ALT})|(?P<sym>{SYMBOL_ALT}))[ \t\xa0]?\Z"
 )
@@ -128,7 +128,7 @@ _QUALIFIER_BEFORE_RE = re.compile(
      |(?P<over>\b(?:over|more\s+than|above|exceeding|exceeds?|exceeded|surpass(?:ed|ing|es)?|
          well\s+above|well\s+over|just\s+over|at\s+least|upwards\s+of|north\s+of|in\s+excess\s+of|
          greater\s+than|higher\s+than|larger\s+than|bigger\s+than|topp(?:ed|ing)|tops|beyond|
-         a\s+minimum\s+of|no\s+less\s+than|no\s+fewer\s+than|not\s+less\s+than)|>|≥)
+         pass(?:ed|ing|es)|cross(?:ed|ing|es)|a\s+minimum\s+of|no\s+less\s+than|no\s+fewer\s+than|not\s+less\s+than)|>|≥)
      |(?P<under>\b(?:less\s+than|fewer\s+than|below|under|lower\s+than|smaller\s+than|just\s+under|
          well\s+below|short\s+of|shy\s+of|not\s+(?:more|even)|no\s+more|<|≤))
     )(?:[ \t\xa0]+(?:the\s+|a\s+)?|(?<=[~≈∼<>≤≥+])[ \t\xa0]*)\Z""",
@@ -143,7 +143,8 @@ _QUALIFIER_AFTER_RE = re.compile(
 
 # ---------------------------------------------------------------- direction (sign)
 _DIRECTION_RE = re.compile(
-    r"\b(?:(?P<loss>(?:net\s+)?loss(?:es)?|deficit)"
+    r"(?:(?P<neutral>\bplus\s+or\s+minus|±)"
+    r"|\b(?P<loss>(?:net\s+)?loss(?:es)?|deficit)"
     r"|(?P<down>fell|fall|falls|falling|fallen|slid|slide|slides|sliding|slipped|slips?|slipping|"
     r"dropped|drops?|dropping|declined?|declines|declining|decreased?|decreases|decreasing|"
     r"shr[iau]nk(?:s|ing)?|plunged?|plunges|plunging|plummet(?:ed|s|ing)?|tumbled?|tumbles|"
@@ -151,7 +152,7 @@ _DIRECTION_RE = re.compile(
     r"contraction|eased|slash(?:ed|es|ing)?|trimmed|trim|cut|cuts|cutting|reduced?|reduces|"
     r"reducing|reduction|lowered|lower|lowers|lowering|down|downward|negative|minus|shed|"
     r"lost|lose|loses|losing|erased|wiped|decline\s+of|drop\s+of|fall\s+of|slowed|weakened|"
-    r"depreciated|devalued)"
+    r"depreciated|devalued|narrow(?:ed|ing|s)?)"
     r"|(?P<up>rose|rise|rises|rising|risen|grew|grow|grows|growing|growth|increased?|increases|"
     r"increasing|up|gained?|gains|jumped|jumps?|surged?|surges|surging|soared?|soaring|climbed|"
     r"climbs?|rallied|added|expanded|expands?|boosted|higher|raised|advanced|improved|"
@@ -269,6 +270,8 @@ class _Cand:
     money_hint: str | None = None
     kind: str | None = None  # currency, percent, multiple, count, bare
     drop: bool = False
+    weak: bool = False  # a bare number whose scale letter is ambiguous ("5m", "4K")
+    yen_sign: bool = False  # written with ¥, which is the yuan's sign and the yen's
 
 
 def extract_figures(text: str) -> list[Figure]:
@@ -353,8 +356,9 @@ def _read_core(text: str, m: re.Match[str]) -> _Cand | None:
     # negative sign written before the number (not the dash of a range "20 - 30")
     mb = _MINUS_BEFORE_RE.search(text, max(0, s - 7), s)
     if mb and (not spelled or mb.group("m").lower().startswith("minus")):
-        before = text[max(0, mb.start() - 3):mb.start()].rstrip()
-        if not (before and (before[-1].isdigit() or before[-1] in "%$")):
+        before = text[max(0, mb.start() - 9):mb.start()].rstrip()
+        if not (before and (before[-1].isdigit() or before[-1] in "%$")) and \
+                not before.lower().endswith("plus or"):
             cand.negative = True
             cand.start = mb.start()
     _read_prefix(text, cand)
@@ -427,6 +431,7 @@ def _read_prefix(text: str, c: _Cand) -> None:
     c.unit = iso
     c.kind = CURRENCY_KIND
     c.start = pm.start()
+    c.yen_sign = "¥" in pm.group(0) or "￥" in pm.group(0)
     # a minus before the symbol ("-$5 million")
     mb = _MINUS_BEFORE_RE.search(text, max(0, c.start - 7), c.start)
     if mb and not c.negative and mb.group("m") in "-−":
@@ -464,6 +469,7 @@ def _read_suffix(text: str, c: _Cand) -> None:
         elif kind == "csym":
             if c.unit is None:
                 c.unit, c.kind, c.end = currency_from_symbol(word.strip()), CURRENCY_KIND, sm.end()
+                c.yen_sign = "¥" in word or "￥" in word
         elif kind in ("cny", "cword", "ccode"):
             stripped = word.strip().lstrip("-")
             stripped = re.sub(r"-(?:a|per)-share$", "", stripped, flags=re.IGNORECASE)
@@ -571,9 +577,9 @@ def _read_noun(text: str, c: _Cand) -> None:
         c.unit, c.kind = "count", "count"
         c.end = _word_end(text, c.end, noun_i + 1)
         return
-    if c.scale is not None and not c.spelled and text[c.num_end:c.end].strip().lower() in ("m", "k", "t"):
-        c.drop = True  # "5m" could be metres, "4K" a resolution: not without a unit
-        return
+    # "5m" could be metres, "4K" a resolution: such a number needs a unit from a neighbour
+    c.weak = c.scale is not None and not c.spelled and \
+        text[c.num_end:c.end].strip().lower() in ("m", "k", "t")
     c.kind = "bare"
 
 
@@ -702,6 +708,14 @@ _CONNECTOR_RE = re.compile(
 )
 
 
+_FORWARD_KINDS = frozenset({CURRENCY_KIND, "parameters", "tokens", "physical"})
+_COMPARED_RE = re.compile(
+    r"[ \t\xa0]*[,(]?[ \t\xa0]*(?:(?:up|down|higher|lower)[ \t\xa0]+)?(?:from|versus|vs\.?|"
+    r"compared\s+(?:with|to)|against)[ \t\xa0]+(?:(?:a|the)[ \t\xa0]+)?\Z",
+    re.IGNORECASE,
+)
+
+
 def _connected(text: str, a: _Cand, b: _Cand) -> bool:
     if b.start - a.end > 24 or b.start <= a.end:
         return False
@@ -722,13 +736,13 @@ def _share_units(text: str, cands: list[_Cand]) -> None:
             a.unit, a.kind, a.mult = b.unit, b.kind, b.mult
             if a.scale is None and b.scale is not None:
                 a.scale = b.scale
-    # a currency prefix shared forward: "RMB 29 billion and 53 billion"
+    # a unit shared forward: "RMB 29 billion and 53 billion", "128K tokens (up from 64K)"
     for i in range(1, len(live)):
         a, b = live[i - 1], live[i]
-        if b.unit is not None or b.kind not in ("bare", None) or a.kind != CURRENCY_KIND:
-            continue
-        if _connected(text, a, b) and b.scale is not None:
-            b.unit, b.kind = a.unit, CURRENCY_KIND
+        if b.unit is None and b.kind in ("bare", None) and a.unit is not None and \
+                b.scale is not None and a.kind in _FORWARD_KINDS and \
+                (_connected(text, a, b) or _COMPARED_RE.match(text, a.end, b.start)):
+            b.unit, b.kind, b.mult = a.unit, a.kind, a.mult
     # "$5 to $10 billion": the first figure of a range takes the scale of the second
     for i in range(len(live) - 1):
         a, b = live[i], live[i + 1]
@@ -740,6 +754,7 @@ def _share_units(text: str, cands: list[_Cand]) -> None:
 
 def _infer_units(text: str, cands: list[_Cand], sentences: SentenceIndex) -> None:
     """Give bare scaled numbers a unit from context; set signs from direction words."""
+    _resolve_yen_signs(text, cands, sentences)
     dominant = _home_currency(cands)
     money_values: dict[Decimal, str] = {}
     for c in cands:
@@ -760,9 +775,30 @@ def _infer_units(text: str, cands: list[_Cand], sentences: SentenceIndex) -> Non
             if v in money_values:
                 c.unit, c.kind, c.inferred = money_values[v], CURRENCY_KIND, True
                 _read_sign(text, c, sentences.span_at(c.start)[0])
-            elif c.scale >= 10 ** 6 and not c.spelled:
+            elif c.scale >= 10 ** 6 and not c.spelled and not c.weak:
                 c.unit, c.kind = "count", "count"
                 _read_sign(text, c, sentences.span_at(c.start)[0])
+
+
+_JAPAN_RE = re.compile(r"\b(?:Japan|Japanese|Tokyo|Osaka|yen|JPY|Nikkei|Topix|BOJ)\b")
+_CHINA_RE = re.compile(r"\b(?:China|Chinese|Beijing|Shanghai|Shenzhen|Hangzhou|yuan|RMB|CNY|"
+                       r"renminbi)\b|[\u4e00-\u9fff]")
+
+
+def _resolve_yen_signs(text: str, cands: list[_Cand], sentences: SentenceIndex) -> None:
+    """¥ is yuan unless the sentence (or, failing that, the document) is about Japan."""
+    doc_japan: bool | None = None
+    for c in cands:
+        if not c.yen_sign or c.drop:
+            continue
+        s, e = sentences.span_at(c.start)
+        japan = len(_JAPAN_RE.findall(text, s, e))
+        china = len(_CHINA_RE.findall(text, s, e))
+        if japan == china:
+            if doc_japan is None:  # one linear scan, only for documents that use ¥ at all
+                doc_japan = len(_JAPAN_RE.findall(text)) > len(_CHINA_RE.findall(text))
+            japan, china = int(doc_japan), int(not doc_japan)
+        c.unit = "JPY" if japan > china else "CNY"
 
 
 def _home_currency(cands: list[_Cand]) -> str | None:
@@ -783,7 +819,7 @@ def _home_currency(cands: list[_Cand]) -> str | None:
 def _infer_bare(text: str, c: _Cand, sent_start: int, sent_end: int, dominant: str | None,
                 money_values: dict[Decimal, str]) -> None:
     """Unit of a bare number from the words around it, within its sentence."""
-    if c.scale is None:
+    if c.scale is None or c.weak:
         return  # bare numbers without scale are not figures ("Level 6", "Image 3", years)
     left = text[max(sent_start, c.start - 90):c.start]
     right = text[c.end:min(sent_end, c.end + 30)]
@@ -840,7 +876,7 @@ def _read_sign(text: str, c: _Cand, sent_start: int) -> None:
             c.negative = True
         return
     if not last.group("down"):
-        return
+        return  # rises, neutral "plus or minus"
     if _LEVEL_MARK_RE.search(between) or re.search(r"\d", between):
         return  # "fell to $5 billion" states a level, not a change
     if c.kind == "count":
