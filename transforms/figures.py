@@ -171,9 +171,13 @@ _DIRECTION_AFTER_RE = re.compile(
     r"|(?P<up>higher|up|more|increase|rise|gain|growth|jump|surge|rally|bigger|larger))\b",
     re.IGNORECASE,
 )
+# counts take a sign only from a fall of the count itself ("users fell by 2 million",
+# "reducing the share count by 7 million"), not from "cut 5,000 jobs" (a count of cuts)
 _COUNT_DOWN_RE = re.compile(
-    r"\b(?:fell|dropped|declined|decreased|shrank|shrunk|slid|sank|plunged|tumbled|"
-    r"down|lost)\s+(?:by\s+)?\Z",
+    r"\b(?:(?:fell|dropped|declined|decreased|shrank|shrunk|slid|sank|plunged|tumbled|"
+    r"down|lost)\s+(?:by\s+)?"
+    r"|(?:reduc(?:ed|ing|es|e)|cut(?:ting|s)?|lower(?:ed|ing|s)?|trimm(?:ed|ing)|"
+    r"decreas(?:ed|ing|es|e)|shr[ai]nk(?:ing|s)?)(?:\s+[\w'’-]+){0,4}?\s+by\s+)\Z",
     re.IGNORECASE,
 )
 
@@ -234,6 +238,7 @@ _SMALL_WORDS_ALT = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven
                     r"fifteen|twenty|thirty|forty|fifty|hundred)")
 _VAGUE_PAIR_RE = re.compile(rf"\b{_SMALL_WORDS_ALT}\s+(?:or|to)\s+\Z", re.IGNORECASE)
 _VAGUE_PAIR_AFTER_RE = re.compile(rf"\s+or\s+{_SMALL_WORDS_ALT}\b", re.IGNORECASE)
+_YEAR_RANGE_BEFORE_RE = re.compile(r"(?:19|20)\d\d[-–/]\Z")
 _ORDINAL_AFTER_RE = re.compile(r"(?:st|nd|rd|th)\b")
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*|[A-Z0-9]+s\b")
 _NOUN_PHRASE_RE = re.compile(
@@ -590,6 +595,8 @@ def _is_name_or_date(text: str, c: _Cand) -> bool:
         return True
     if _DATE_AFTER_RE.match(text, c.end):
         return True
+    if len(digits) == 2 and _YEAR_RANGE_BEFORE_RE.search(text, max(0, c.start - 5), c.start):
+        return True  # "2024-25", "FY2024/25"
     lo = max(0, c.start - 24)
     if _NAME_BEFORE_RE.search(text, lo, c.start):
         return True
@@ -880,7 +887,7 @@ def _read_sign(text: str, c: _Cand, sent_start: int) -> None:
     if _LEVEL_MARK_RE.search(between) or re.search(r"\d", between):
         return  # "fell to $5 billion" states a level, not a change
     if c.kind == "count":
-        if _COUNT_DOWN_RE.search(text, max(0, hi - 30), hi):
+        if _COUNT_DOWN_RE.search(text, max(0, hi - 60), hi):
             c.negative = True
         return
     if c.kind in ("percent", CURRENCY_KIND):
