@@ -55,7 +55,7 @@ _CORE_RE = re.compile(
 # letters glued before digits that still read as currency ("RMB247,795 million", "US$5")
 _GLUED_PREFIX_RE = re.compile(rf"(?:{CODE_ALT}|Rs|Rp|RM)\Z")
 _PREFIX_RE = re.compile(
-    rf"(?:(?<![A-Za-z])(?P<code>{CODE_ALT})|(?P<sym>{SYMBOL_ALT}))[ \t\xa0]?\Z"
+    rf"(?<![A-Za-z])(?:(?P<code>{CODE_ALT})|(?P<sym>{SYMBOL_ALT}))[ \t\xa0]?\Z"
 )
 _MINUS_BEFORE_RE = re.compile(r"(?:^|(?<=[\s(\[:=]))(?P<m>[-−–]|minus\s+)\Z", re.IGNORECASE)
 
@@ -64,7 +64,7 @@ _SUFFIX_RE = re.compile(
     rf"""
     (?P<pp>[ \t\xa0]*(?:percentage[\s-]+points?|pp\b|ppts?\b|pct\.?\s*pts?\b))
     |(?P<bp>[ \t\xa0]*(?:basis[\s-]+points?|bps\b|bp\b))
-    |(?P<pct>[ \t\xa0]*(?:%|％|per[\s-]?cents?\b|percents?\b|pct\b|percentage\b(?![\s-]+points?)))
+    |(?P<pct>[ \t\xa0]*(?:%|％|per[\s-]?cents?\b|percents?\b|pct\b|percentage\b(?![\s-]+points?))|pc\b)
     |(?P<fold>-?fold\b)
     |(?P<times>[\s-]+times\b)
     |(?P<xmul>x(?![\w.]))
@@ -159,6 +159,8 @@ _DIRECTION_RE = re.compile(
     r"accelerated|widened|positive|plus))\b",
     re.IGNORECASE,
 )
+_LOSS_RE = re.compile(r"\b(?:net\s+)?loss(?:es)?\b(?![\s-]+(?:making|of\s+(?:market|share|jobs|users)))",
+                      re.IGNORECASE)
 _LEVEL_MARK_RE = re.compile(r"\b(?:to|from|at|reach(?:ed|ing)?|hit|stood|totall?(?:ed|ing))\b",
                             re.IGNORECASE)
 _CLAUSE_CUT_RE = re.compile(
@@ -242,7 +244,7 @@ _YEAR_RANGE_BEFORE_RE = re.compile(r"(?:19|20)\d\d[-–/]\Z")
 _ORDINAL_AFTER_RE = re.compile(r"(?:st|nd|rd|th)\b")
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*|[A-Z0-9]+s\b")
 _NOUN_PHRASE_RE = re.compile(
-    r"(?:[ \t\xa0]+|-)(?P<w1>[A-Za-z][\w’'-]*)(?:[ \t\xa0]+(?P<w2>[A-Za-z][\w’'-]*))?"
+    r"(?:[ \t\xa0]+|-)(?P<w1>[A-Za-z][\w’'-]*)(?:[ \t\xa0]+(?P<w2>[A-Za-z][\w’'-]*|\d+[A-Za-z]\w*))?"
     r"(?:[ \t\xa0]+(?P<w3>[A-Za-z][\w’'-]*))?"
 )
 _FUNCTION_WORDS = word_set("""
@@ -553,6 +555,11 @@ def _read_noun(text: str, c: _Cand) -> None:
             c.drop = True
             return
     lw = [w.lower().rstrip("’'") for w in words]
+    if c.scale is not None and not c.spelled and text[c.num_end:c.end] in ("B", "M", "K", "T"):
+        cm = _CAP_WORD_BEFORE_RE.search(text, max(0, c.start - 24), c.start)
+        if cm is not None and cm.group(1) not in _SENTENCE_STARTERS:
+            c.drop = True  # "Ascend 910B", "Llama 70B": part of a product name
+            return
     # model sizes and data sizes
     for i, w in enumerate(lw[:3]):
         if w in ("parameters", "parameter", "params", "activated", "active") and (
@@ -604,11 +611,14 @@ def _is_name_or_date(text: str, c: _Cand) -> bool:
     return cm is not None and cm.group(1) not in _SENTENCE_STARTERS
 
 
+_NEXT_WORD_RE = re.compile(r"(?:[ \t\xa0]+|-)\w[\w’'-]*")
+
+
 def _word_end(text: str, pos: int, count: int) -> int:
     """End offset after `count` words following pos."""
     end = pos
     for _ in range(count):
-        wm = re.compile(r"(?:[ \t\xa0]+|-)[A-Za-z][\w’'-]*").match(text, end)
+        wm = _NEXT_WORD_RE.match(text, end)
         if wm is None:
             break
         end = wm.end()
@@ -878,9 +888,10 @@ def _read_sign(text: str, c: _Cand, sent_start: int) -> None:
     if last is None:
         return
     between = window[last.end():]
+    if c.kind == CURRENCY_KIND and _LOSS_RE.search(window):
+        c.negative = True  # "net loss narrowed to $1.1 billion from $2.3 billion": both losses
+        return
     if last.group("loss"):
-        if c.kind == CURRENCY_KIND and not re.search(r"\d", between):
-            c.negative = True
         return
     if not last.group("down"):
         return  # rises, neutral "plus or minus"
