@@ -5,6 +5,21 @@ each core is then judged from bounded slices of text around it (prefix currency,
 unit, qualifier and direction words), so the work is linear in the document length.
 Units written once after a list or range are shared back across it, and money amounts
 without a written currency take the document's dominant currency (currency_inferred).
+
+Decisions the contract leaves open:
+- basis points become percentage points: "50 basis points" -> 0.5 "pp" (the spec has no bp).
+- "at least", "a minimum of", "passed", "crossed" read as qualifier "over"; "as much as",
+  "as many as", "no more than" as "up_to"; "X or more" / "X+" as "over".
+- cents and pence keep the amount as written, in minor-unit pseudo codes: "50 cents" ->
+  50 "USX", "470 pence" -> 470 "GBX" (as market data does for pence); "3 dollars 50 cents"
+  folds into 3.5 USD.
+- the home currency for inferred amounts is the most used explicit non-USD currency, else
+  USD: dollar amounts are nearly always marked, local ones lose their unit in translation.
+- "¥" is the yuan unless the sentence (or, when it says nothing, the document) is about Japan.
+- a bare scaled number ("600 million") with no money, parameter or token context is a count;
+  a bare number without a scale ("Level 6", "2025") is never a figure.
+- counts take a sign only when the count itself falls ("users fell by 2 million"); "cut
+  15,000 jobs" is a positive count of cuts. Multiples are never signed.
 """
 
 from __future__ import annotations
@@ -67,7 +82,7 @@ _SUFFIX_RE = re.compile(
     |(?P<pct>[ \t\xa0]*(?:%|％|per[\s-]?cents?\b|percents?\b|pct\b|percentage\b(?![\s-]+points?))|pc\b)
     |(?P<fold>-?fold\b)
     |(?P<times>[\s-]+times\b)
-    |(?P<xmul>x(?![\w.]))
+    |(?P<xmul>x(?!\w|\.\w))
     |(?P<cny>[ \t\xa0]*(?:{CHINESE_ALT}))
     |(?P<cword>(?:[ \t\xa0]+|-)(?:{WORD_ALT})\b(?:-(?:a|per)-share\b)?)
     |(?P<ccode>[ \t\xa0]?(?:{CODE_ALT})\b)

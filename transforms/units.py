@@ -147,6 +147,7 @@ levels level parts part is was has does says shows means remains seems looks rep
 includes requires makes takes gives goes comes becomes stands runs gets sees keeps sets
 of us them these those its his hers ours yours theirs as less plus minus degrees degree
 others ones pm am p.m. a.m. bis per cents pence dollars euros yuan
+hundredth thousandth millionth billionth
 """)
 
 TIME_NOUNS = word_set("""
