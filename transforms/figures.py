@@ -24,6 +24,7 @@ Decisions the contract leaves open:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -176,6 +177,11 @@ _DIRECTION_RE = re.compile(
 )
 _LOSS_RE = re.compile(r"\b(?:net\s+)?loss(?:es)?\b(?![\s-]+(?:making|of\s+(?:market|share|jobs|users)))",
                       re.IGNORECASE)
+_LOSS_COMPARED_RE = re.compile(
+    r"[\s,(]*(?:(?:as\s+)?compared\s+(?:with|to)|from|versus|vs\.?|against|and)\s+"
+    r"(?:(?:a|the|an)\s+)?(?:(?:loss|deficit)\s+of\s+)?\Z",
+    re.IGNORECASE,
+)
 _LEVEL_MARK_RE = re.compile(r"\b(?:to|from|at|reach(?:ed|ing)?|hit|stood|totall?(?:ed|ing))\b",
                             re.IGNORECASE)
 _CLAUSE_CUT_RE = re.compile(
@@ -183,7 +189,7 @@ _CLAUSE_CUT_RE = re.compile(
     re.IGNORECASE,
 )
 _DIRECTION_AFTER_RE = re.compile(
-    r"[ \t\xa0]*(?:(?P<down>lower|down|less(?!\s+than)|cheaper|fewer(?!\s+than)|smaller|"
+    r"[ \t\xa0]*(?:(?P<down>lower|down|less|cheaper|fewer|smaller|"
     r"decline|drop|decrease|reduction|fall|cut|loss|slump|plunge|contraction|off)"
     r"|(?P<up>higher|up|more|increase|rise|gain|growth|jump|surge|rally|bigger|larger))\b",
     re.IGNORECASE,
@@ -294,6 +300,7 @@ class _Cand:
     drop: bool = False
     weak: bool = False  # a bare number whose scale letter is ambiguous ("5m", "4K")
     yen_sign: bool = False  # written with ¥, which is the yuan's sign and the yen's
+    loss: bool = False  # negative because it is a loss
 
 
 def extract_figures(text: str) -> list[Figure]:
@@ -800,6 +807,12 @@ def _infer_units(text: str, cands: list[_Cand], sentences: SentenceIndex) -> Non
         if c.kind == CURRENCY_KIND and c.unit:
             money_values[c.number * (c.scale or 1)] = c.unit
         _read_sign(text, c, sent_start)
+    # "a loss of 300 million yuan, compared with 500 million yuan": the comparison is a loss too
+    live = [c for c in cands if not c.drop and c.unit is not None]
+    for a, b in itertools.pairwise(live):
+        if a.loss and b.kind == CURRENCY_KIND and b.unit == a.unit and not b.negative and \
+                b.start - a.end < 40 and _LOSS_COMPARED_RE.match(text, a.end, b.start):
+            b.negative = b.loss = True
     # a bare amount repeating a known money amount ("380 billion may only be a ticket")
     for c in cands:
         if c.kind == "bare" and not c.drop and c.unit is None and c.scale is not None:
@@ -848,9 +861,23 @@ def _home_currency(cands: list[_Cand]) -> str | None:
     return "USD" if counts else None
 
 
+_NUMBER_OF_RE = re.compile(
+    r"\b(?:number|count|headcount|workforce)\s+(?:of\s+(?:[\w&'’-]+\s+){1,4}?)?"
+    r"(?:reached|was|were|is|are|stood\s+at|rose\s+to|grew\s+to|increased\s+to|fell\s+to|"
+    r"dropped\s+to|declined\s+to|hit|totall?ed|exceeded|topped|surpassed|of)\s+"
+    r"(?:(?:about|around|nearly|almost|roughly|some|over|more\s+than|less\s+than|"
+    r"approximately|just\s+over|just\s+under)\s+)?\Z",
+    re.IGNORECASE,
+)
+
+
 def _infer_bare(text: str, c: _Cand, sent_start: int, sent_end: int, dominant: str | None,
                 money_values: dict[Decimal, str]) -> None:
     """Unit of a bare number from the words around it, within its sentence."""
+    if c.scale is None and not c.weak and _NUMBER_OF_RE.search(text, max(sent_start, c.start - 80),
+                                                               c.start):
+        c.unit, c.kind = "count", "count"  # "the number of R&D personnel reached 22,641"
+        return
     if c.scale is None or c.weak:
         return  # bare numbers without scale are not figures ("Level 6", "Image 3", years)
     left = text[max(sent_start, c.start - 90):c.start]
@@ -884,8 +911,8 @@ def _read_sign(text: str, c: _Cand, sent_start: int) -> None:
     # words right after the figure ("32% lower", "a 5% decline")
     am = _DIRECTION_AFTER_RE.match(text, c.end)
     if am and c.kind in ("percent", CURRENCY_KIND):
-        if am.group("down") and not text[am.end():am.end() + 6].lower().startswith(" than"):
-            c.negative = True
+        if am.group("down"):
+            c.negative = True  # "32% lower", "2.2 percentage points lower than", "a 5% decline"
             return
         if am.group("up"):
             return
@@ -904,7 +931,7 @@ def _read_sign(text: str, c: _Cand, sent_start: int) -> None:
         return
     between = window[last.end():]
     if c.kind == CURRENCY_KIND and _LOSS_RE.search(window):
-        c.negative = True  # "net loss narrowed to $1.1 billion from $2.3 billion": both losses
+        c.negative = c.loss = True  # "net loss narrowed to $1.1 billion from $2.3 billion"
         return
     if last.group("loss"):
         return
