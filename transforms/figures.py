@@ -159,8 +159,8 @@ _QUALIFIER_AFTER_RE = re.compile(
 
 # ---------------------------------------------------------------- direction (sign)
 _DIRECTION_RE = re.compile(
-    r"(?:(?P<neutral>\bplus\s+or\s+minus|±)"
-    r"|\b(?P<loss>(?:net\s+)?loss(?:es)?|deficit)"
+    r"(?P<neutral>\bplus\s+or\s+minus|±)"
+    r"|\b(?=[a-zA-Z])(?:(?P<loss>(?:net\s+)?loss(?:es)?|deficit)"
     r"|(?P<down>fell|fall|falls|falling|fallen|slid|slide|slides|sliding|slipped|slips?|slipping|"
     r"dropped|drops?|dropping|declined?|declines|declining|decreased?|decreases|decreasing|"
     r"shr[iau]nk(?:s|ing)?|plunged?|plunges|plunging|plummet(?:ed|s|ing)?|tumbled?|tumbles|"
