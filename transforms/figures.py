@@ -151,7 +151,7 @@ _QUALIFIER_BEFORE_RE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _QUALIFIER_AFTER_RE = re.compile(
-    r"(?P<over>\+|\s*(?:or\s+(?:more|above|higher|greater|over)|plus)\b)"
+    r"(?P<over>\+|-plus\b|\s*(?:or\s+(?:more|above|higher|greater|over)|plus)\b)"
     r"|(?P<under>\s*or\s+(?:less|fewer|below|lower|under)\b)"
     r"|(?P<approx>\s*(?:or\s+so|odd)\b)",
     re.IGNORECASE,
