@@ -24,17 +24,18 @@ _I = re.IGNORECASE
 _METRIC_CUES: list[tuple[str, str]] = [
     (
         "ai_revenue",
-        r"AI[- ]related\s+revenues?|AI\s+revenues?|revenues?\s+from\s+AI|AI[- ](?:driven|product)\s+revenues?",
+        r"AI[- ]related\s+revenues?|AI\s+revenues?|revenues?\s+from\s+(?:its\s+|the\s+)?(?:[\w-]+\s+){0,3}?AI\b"
+        r"|AI[- ](?:driven|product)\s+revenues?",
     ),
     (
         "capex",
         r"capital\s+expenditures?|capex|capital\s+spending|capital\s+investments?"
         r"|infrastructure\s+(?:construction|investments?|spending|build-?outs?)"
-        r"|(?:spend|spending|invest|investing|investments?)\s+(?:[^.;]{0,60}?)\binfrastructure"
+        r"|(?:spend|spending|invest|investing|investments?)\s+(?:[^.;]{0,80}?)\binfrastructure"
         r"|data[- ]cent(?:er|re)s?\s+(?:spending|investments?|construction)",
     ),
     ("market_cap", r"market\s+(?:value|cap(?:itali[sz]ation)?|valuation)"),
-    ("market_share", r"market\s+shares?|share\s+of\s+the\s+(?:\w+\s+){0,3}market"),
+    ("market_share", r"market\s+shares?|share\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}market"),
     ("commission_rate", r"commission\s+rates?|take\s+rates?"),
     ("fx_rate", r"exchange\s+rates?"),
     ("eps", r"earnings\s+per\s+(?:share|ADS)|\bEPS\b|per\s+ADS"),
@@ -52,7 +53,14 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     ("buyback", r"buy-?backs?|share\s+repurchases?|repurchas\w*|buy\s+back"),
     ("dividend", r"dividends?"),
-    ("stock_price", r"share\s+prices?|stock\s+prices?|shares?\b|stocks?\b|ADRs?\b"),
+    (
+        "stock_price",
+        r"(?:target\s+)?share\s+prices?|stock\s+prices?|price\s+targets?|target\s+price|shares\b|stocks?\b|ADRs?\b",
+    ),
+    (
+        "market_share",
+        r"\bshare\b(?!\s+(?:price|buy|repurchase|count|of\s+(?:total|its|their|the\s+total|revenue|sales)))",
+    ),
     (
         "energy",
         r"energy(?:\s+consumption)?|power\s+consumption|electricity|power\s+capacity|gigawatts?|megawatts?",
@@ -63,19 +71,22 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     (
         "usage",
-        r"usage|invocations?|API\s+calls|calls|traffic|token\s+consumption|consumption|queries|requests",
+        r"usage|invocations?|API\s+calls?|calls?(?:\s+volume)?|traffic|token\s+consumption|consumption"
+        r"|queries|requests",
     ),
     ("revenue", r"revenues?|sales|turnover|top\s+line"),
     (
         "expenses",
-        r"expenses|opex|operating\s+costs|R&D|research\s+and\s+development|spending|expenditures?",
+        r"expenses|charges?|write-?downs?|impairments?|opex|operating\s+costs|R&D"
+        r"|research\s+and\s+development|spending|expenditures?",
     ),
-    ("investment", r"invest\w*|funding|financing|fund(?:raising)?\s+round|raised|stake"),
+    ("investment", r"invest\w*|funding|financing|fund(?:raising)?\s+round|stake"),
     ("valuation", r"valuations?|valued\s+at|value\b"),
     (
         "market_size",
         r"market\s+(?:size|scale)|(?:size|scale)\s+of\s+[^.;]{0,40}?\bmarket"
-        r"|\bmarket\b(?!\s+(?:share|value|cap|research|expectation|leader|position|sentiment|reaction|data|tracking|participant|watcher))",
+        r"|\bmarket\b(?=\s+(?:size|scale|is|was|will|would|could|reached|reaches|reach|grew|grows|expanded|rose|"
+        r"hit|worth|totall?ed|in\s+[A-Z][\w.]*\s+(?:is|was|will|reached|grew|rose)))",
     ),
     ("downloads", r"downloads?|downloaded|installs"),
     ("users", r"users|\bMAUs?\b|\bDAUs?\b|monthly\s+active|daily\s+active|subscribers"),
@@ -116,6 +127,7 @@ _UNIT_METRIC = {"parameters": "parameters", "tokens": "tokens", "W": "energy", "
 # --- basis cues -------------------------------------------------------------------------------
 _CHANGE_WORDS = re.compile(
     r"\b(?:increas\w*|decreas\w*|ris(?:e|es|ing)|rose|grow\w*|grew|growth|surg\w*|jump\w*|climb\w*|"
+    r"lost|los(?:e|es|ing)|shed\w*|wip\w*|eras\w*|"
     r"soar\w*|gain\w*|up|down|fell|fall\w*|drop\w*|declin\w*|slid\w*|slump\w*|plung\w*|tumbl\w*|"
     r"shrank|shrink\w*|contract\w*|expand\w*|cut|reduc\w*|lower|higher|boost\w*|doubl\w*|tripl\w*|"
     r"year[- ]on[- ]year|year[- ]over[- ]year|yoy|y/y|q/q|quarter[- ]on[- ]quarter|sequential\w*|"
@@ -128,11 +140,38 @@ _RATIO_AFTER = re.compile(
     _I,
 )
 _OF_AFTER = re.compile(
-    r"^\s*(?:of|in)\s+(?P<what>(?:the\s+|its\s+|their\s+|total\s+|overall\s+)*[^\s,.;]+)", _I
+    r"^\s*of\s+(?P<what>(?:the\s+|its\s+|their\s+|total\s+|overall\s+)*[^\s,.;]+)", _I
 )
 _SHARE_BEFORE = re.compile(
     r"(?:account(?:s|ed|ing)?\s+for|represent\w*|makes?\s+up|made\s+up|comprise\w*|contribut\w*|"
     r"stake\s+of|share\s+of)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|over\s+|more\s+than\s+|less\s+than\s+|some\s+)?$",
+    _I,
+)
+_BUSINESS_GROWTH = re.compile(
+    r"\b(?:business|unit|segment|division|arm|company|firm|group|cloud)\s+(?:\w+\s+){0,3}?"
+    r"(?:grow|grew|grows|growing|expand\w*|jump\w*|surg\w*|shrank|shrink\w*|contract\w*|declin\w*)\b",
+    _I,
+)
+_PER_UNIT = re.compile(
+    r"\s*(?:per|a|an|/|for\s+(?:every|each))\s+(?:(?P<share>share|ADS|ADR)\b|(?:thousand\s+|million\s+|1,?000\s+|1\s+million\s+)?"
+    r"(?:tokens?|tok|hour|GPU|month|year|user|seat|image|minute|second|query|call|unit|kilowatt|kWh|MWh|GB|TB|chip))",
+    _I,
+)
+_NON_MONEY = frozenset({"%", "pp", "bp", "x", "count", "parameters", "tokens", "W", "Wh", "B"})
+_COMPARATIVE_THAN = re.compile(
+    r"\s*(?:[\w-]+\s+)?(?:cheaper|lower|higher|more|less|faster|slower|smaller|larger|bigger|greater|better|"
+    r"more\s+\w+)\s+than\b",
+    _I,
+)
+_LEVEL_BEFORE = re.compile(
+    r"\b(?:to|at|reached|reach|reaching|was|were|is|are|stood\s+at|hit|of)\s+"
+    r"(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|some\s+|over\s+|more\s+than\s+|just\s+)?$",
+    _I,
+)
+_CHANGE_OF_BEFORE = re.compile(
+    r"\b(?:increase|rise|growth|gain|jump|decline|drop|fall|cut|cuts|reduction|decrease|surge|slump|hike|"
+    r"rate|growth\s+rate|up|down)\s+(?:of|by)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|some\s+|"
+    r"over\s+|more\s+than\s+|up\s+to\s+)?$|\bup\s+to\s+$",
     _I,
 )
 _MULTIPLE_RATIO = re.compile(r"multiple|\bP/?E\b|price[- ]to[- ]|times\s+(?:its|their|the)\b", _I)
@@ -151,7 +190,7 @@ _LEVEL_METRICS = frozenset(
 # --- kind cues --------------------------------------------------------------------------------
 _TARGET_RE = re.compile(
     r"\b(?:plans?|planned|planning|commit\w*|goal|aims?|aiming|targets?|targeting|pledg\w*|"
-    r"intends?|intend\w*|vow\w*|ambition|roadmap|will\s+(?:spend|invest))\b",
+    r"intends?|intend\w*|vow\w*|ambition|roadmap|approv\w*|authori[sz]\w*|will\s+(?:spend|invest))\b",
     _I,
 )
 _ESTIMATE_RE = re.compile(
@@ -243,7 +282,9 @@ _ATTACHED_GAP = re.compile(
 _LIST_GAP = re.compile(
     r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|to\s+|-|–|versus\s+|vs\.?\s+)\s*$", _I
 )
-_CLAUSE_BREAK = re.compile(r"[;:—]|\.\s|,\s+(?:while|whereas|but|and\s+(?=[A-Z]))", _I)
+_CLAUSE_BREAK = re.compile(
+    r"[;:—]|\.\s|,\s+(?:while|whereas|but|saying|said|adding|according|and\s+(?=[A-Z]))", _I
+)
 
 
 @dataclass(slots=True)
@@ -306,8 +347,10 @@ class _Attributor:
         n = len(self.figures)
         while i < n:
             j = i
-            while j + 1 < n and _LIST_GAP.match(
-                self.text[self.figures[j].end : self.figures[j + 1].start]
+            while (
+                j + 1 < n
+                and self.figures[j + 1].unit == self.figures[j].unit
+                and _LIST_GAP.match(self.text[self.figures[j].end : self.figures[j + 1].start])
             ):
                 j += 1
             groups.extend([(i, j)] * (j - i + 1))
@@ -372,6 +415,10 @@ class _Attributor:
             if noun:
                 return noun, True
         after = self.text[last.end : min(sent.end, last.end + 240)]
+        if fig.unit not in _NON_MONEY:
+            per = _PER_UNIT.match(after)
+            if per:
+                return ("stock_price" if per.group("share") else "cost"), True
         if fig.unit == "%" and self._is_population_share(after):
             return "adoption", True
         share_of = _OF_AFTER.match(after)
@@ -379,6 +426,13 @@ class _Attributor:
         post = self._post_cue(last.end, sent)
         if post and not (share_of and post[0] >= last.end and fig.unit == "%"):
             return post[2], True
+        clause_start = sent.start
+        for brk in _CLAUSE_BREAK.finditer(self.text, sent.start, first.start):
+            clause_start = brk.end()
+        if not any(
+            clause_start <= cs < first.start for cs, _, _ in sent.cues
+        ) and _BUSINESS_GROWTH.search(self.text, clause_start, first.start):
+            return "revenue", True  # "the cloud business could grow more than 30%"
         best: tuple[int, str] | None = None
         for cs, ce, metric in sent.cues:
             if cs <= fig.start and ce >= fig.end:
@@ -427,7 +481,8 @@ class _Attributor:
             ):
                 return (cs, ce, metric)
             if re.fullmatch(
-                r"\s*(?:increase|rise|growth|gain|jump|decline|drop|fall)\s+in\s+(?:[\w-]+\s+){0,2}",
+                r"\s*(?:(?:increase|rise|growth|gain|jump|decline|drop|fall)\s+in|(?:hit|boost|blow|drag)\s+(?:to|on))"
+                r"\s+(?:[\w-]+\s+){0,2}",
                 gap,
                 _I,
             ):
@@ -479,12 +534,18 @@ class _Attributor:
                 return "share"  # "20% of total revenue", "90% of banks"
             if metric in _LEVEL_METRICS:
                 return "level"
-            if _CHANGE_WORDS.search(before[-45:]) or re.match(
+            if _COMPARATIVE_THAN.match(after):
+                return "ratio"  # "99.8% cheaper than GPT-4"
+            if re.match(
                 r"\s*(?:[\w-]+\s+){0,2}?(?:growth|increase|rise|decline|drop|jump|gain|higher|lower|up|down|"
                 r"year[- ]on[- ]year|year[- ]over[- ]year|yoy|more|less)\b",
                 after,
                 _I,
             ):
+                return "change"
+            if _LEVEL_BEFORE.search(before) and not _CHANGE_OF_BEFORE.search(before):
+                return "level"  # "rose to 85%": the level reached
+            if _CHANGE_WORDS.search(before[-45:]):
                 return "change"
             if re.search(r"\b(?:stake|share|portion|proportion|percent\s+of)\b", before[-30:], _I):
                 return "share"
@@ -492,11 +553,22 @@ class _Attributor:
         # Amounts and counts: a change only when the words say the amount is an increment.
         if re.search(
             r"\b(?:increase|rise|growth|jump|decline|drop|gain)\s+of\s+$|\b(?:rose|increased|grew|fell|dropped|declined|"
-            r"jumped|climbed|decreased|up|down)\s+(?:by\s+)?$",
+            r"jumped|climbed|decreased|up|down|wip\w*|eras\w*|shed\w*|lost|los\w*|added|adding)\s+"
+            r"(?:by\s+)?(?:about\s+|around\s+|nearly\s+|almost\s+|some\s+|more\s+than\s+|over\s+)?$",
             before,
             _I,
         ):
             return "change"
+        if before.endswith("by ") and re.search(
+            r"\b(?:rais\w*|cut\w*|increas\w*|lower\w*|boost\w*|reduc\w*|trim\w*|lift\w*)\b",
+            self.text[sent.start : first.start],
+            _I,
+        ):
+            return "change"  # "raised its forecast by $2 billion"
+        if re.match(
+            r"\s*(?:hit|boost|blow|drag|increase|decrease|rise|drop|decline|jump)\b", after, _I
+        ):
+            return "change"  # "an $8 billion hit to sales"
         return "level"
 
     def _mentions_between(self, a: int, b: int) -> list[Mention]:
@@ -528,11 +600,9 @@ class _Attributor:
             if self.salient[i]:
                 return self.mentions[i].canonical
             i -= 1
-        # Carried from up to two sentences back: the last salient mention there.
-        for back in (1, 2):
-            if si - back < 0:
-                break
-            s, e = self.spans[si - back]
+        # Carried from the sentences just before: the last salient mention there.
+        for prev in self._context_sentences(si):
+            s, e = self.spans[prev]
             j = bisect_left(self.mention_starts, e) - 1
             while j >= 0 and self.mentions[j].start >= s:
                 if self.salient[j]:
@@ -573,16 +643,30 @@ class _Attributor:
         value = self._period_in_sentence(fig, k, sent)
         if value is None and earlier is not None and earlier.period:
             return earlier.period
-        if value is None and si > 0:
-            prev = self.sentence(si - 1)
-            usable = [p for p in prev.periods if not p.baseline and len(p.values) == 1]
-            if usable:
-                value = usable[-1].values[0]
+        if value is None:
+            for prev_idx in self._context_sentences(si):
+                prev = self.sentence(prev_idx)
+                usable = [p for p in prev.periods if not p.baseline and len(p.values) == 1]
+                if usable:
+                    value = usable[-1].values[0]
+                    break
         if value is None and self.published and _EVENT_RE.search(self.text, sent.start, sent.end):
             value = f"{self.published.year}-{self.published.month:02d}"
         if value is not None and metric not in _DAILY_METRICS:
             value = coarsen_to_month(value)
         return value
+
+    def _context_sentences(self, si: int) -> list[int]:
+        """Up to three sentences back; past a blank line only the one right before counts."""
+        out: list[int] = []
+        for prev in range(si - 1, max(-1, si - 4), -1):
+            blank = self.text.count("\n", self.spans[prev][1], self.spans[prev + 1][0]) >= 2
+            if blank and prev != si - 1:
+                break
+            out.append(prev)
+            if blank:
+                break
+        return out
 
     def _period_in_sentence(self, fig: Figure, k: int, sent: _Sentence) -> str | None:
         if not sent.periods:
@@ -615,15 +699,43 @@ class _Attributor:
 
     # kind ------------------------------------------------------------------------------------
     def _kind(self, fig: Figure, sent: _Sentence) -> str:
-        s = self.text[sent.start : sent.end]
-        if _TARGET_RE.search(s):
-            return "target"
-        if _ESTIMATE_RE.search(s) or any(
-            m.kind == "analyst" for m in self._mentions_between(sent.start, sent.end)
-        ):
+        """The latest kind cue before the figure in its sentence wins; else a cue just after it."""
+        prefix_start = sent.start
+        for m in _CLAUSE_BREAK.finditer(self.text, sent.start, fig.start):
+            if not m.group(0).lstrip(",").strip().lower().startswith(("saying", "said", "adding")):
+                prefix_start = m.end()
+        prefix = self.text[prefix_start : fig.start]
+        if re.search(r"target\s+price|price\s+target", prefix, _I):
             return "estimate"
-        if _FORECAST_RE.search(s):
-            return "forecast"
+        best: tuple[int, str] | None = None
+        for kind, pattern in (
+            ("target", _TARGET_RE),
+            ("estimate", _ESTIMATE_RE),
+            ("forecast", _FORECAST_RE),
+        ):
+            for m in pattern.finditer(prefix):
+                if best is None or m.start() > best[0]:
+                    best = (m.start(), kind)
+        analyst = any(m.kind == "analyst" for m in self._mentions_between(sent.start, fig.start))
+        if best is not None:
+            if analyst and best[1] == "forecast":
+                return "estimate"
+            return best[1]
+        if analyst:
+            return "estimate"
+        suffix_end = sent.end
+        brk = _CLAUSE_BREAK.search(self.text, fig.end, sent.end)
+        if brk:
+            suffix_end = brk.start()
+        comma = self.text.find(",", fig.end, suffix_end)
+        suffix = self.text[fig.end : comma if comma != -1 else suffix_end]
+        for kind, pattern in (
+            ("target", _TARGET_RE),
+            ("estimate", _ESTIMATE_RE),
+            ("forecast", _FORECAST_RE),
+        ):
+            if pattern.search(suffix):
+                return kind
         return "actual"
 
 

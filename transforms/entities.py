@@ -291,6 +291,10 @@ def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
             continue
         found.append((m.start(), m.end(), name))
     for m in _SUFFIX_NAME.finditer(text):
+        if re.search(
+            r"\b(?:its|their|his|her|our)\s+$", text[max(0, m.start() - 8) : m.start()], re.I
+        ):
+            continue  # "its Intelligent Cloud segment" is a part of an entity already named
         head = m.group(1).split()
         # Drop leading function words that happen to be capitalised at a sentence start.
         while head and head[0] in _NOT_NAMES:

@@ -53,12 +53,13 @@ _PERIOD = re.compile(
   | (?P<fqtr>\b(?:the\s+)?(?P<fqord>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\s+of\s+(?:fiscal\s+(?:year\s+)?|FY\s*)(?P<fqy>{_Y}|\d{{2}})\b)
   | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_Y}|\d{{2}})\b)
   | (?P<qtr>\b(?:
-        (?:the\s+)?(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter
+        (?<!fiscal\s)(?:the\s+)?(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter
       | (?:the\s+)?(?P<qmon>March|June|September|December)(?:-ended)?\s+quarter
+      | (?:the\s+)?(?P<qspan>Jan(?:uary)?|Apr(?:il)?|July?|Oct(?:ober)?)\s*[-–]\s*(?:Mar(?:ch)?|June?|Sep(?:t(?:ember)?)?|Dec(?:ember)?)\s+quarter
       | Q(?P<qn>[1-4]) | (?P<qn2>[1-4])Q(?=\d{{2}}\b|\b)
       )(?:(?<=Q)(?P<qy3>\d{{2}})\b|\s*(?:of\s+|,\s*)?(?:(?P<qy>{_Y})\b|['’](?P<qy2>\d{{2}})\b|(?P<qrel>{_RELYEAR})))?)
   | (?P<half>\b(?:
-        (?:the\s+)?(?P<hord>first|second)\s+half(?:\s+of)?(?:\s+the\s+year)?
+        (?:the\s+)?(?P<hord>first|second)[-\s]+half(?:\s+of)?(?:\s+the\s+year)?
       | H(?P<hn>[12])(?!\d) | (?P<hn2>[12])H(?=\d{{2}}\b|\b)
       )(?:(?<=H)(?P<hy3>\d{{2}})\b|\s*(?:of\s+)?(?:(?P<hy>{_Y})\b|['’](?P<hy2>\d{{2}})\b|(?P<hrel>{_RELYEAR})))?)
   | (?P<nextyears>\b(?:the\s+)?(?:next|coming|following)\s+(?P<nn>{_NUM})\s+years\b)
@@ -303,6 +304,8 @@ def _quarter_number(g: dict[str, str | None]) -> int:
         return _ORDINAL[g["qord"].lower()]
     if g["qmon"]:
         return _QUARTER_MONTH[g["qmon"].lower()]
+    if g["qspan"]:
+        return {"jan": 1, "apr": 2, "jul": 3, "oct": 4}[g["qspan"][:3].lower()]
     return int(g["qn"] or g["qn2"] or 1)
 
 
