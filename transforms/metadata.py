@@ -26,7 +26,7 @@ _TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\
 _WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
 _DATE_STRING = re.compile(
     rf"(?P<d>"
-    rf"{_Y}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
+    rf"{_Y}[-./](?:0?[1-9]|1[0-2])[-./](?:3[01]|[12]\d|0?[1-9])(?!\d)(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
     rf"|{_Y}年\d{{1,2}}月\d{{1,2}}日(?:\s*\d{{1,2}}:\d{{2}})?"
     rf"|{_WEEKDAY}(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+{_MON},?\s+{_Y}{_TIME}"
     rf"|{_WEEKDAY}{_MON}\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?,?\s+{_Y}{_TIME}"
@@ -61,7 +61,7 @@ _NOT_SOURCE = re.compile(
     re.IGNORECASE,
 )
 _AUTHOR_STOP = re.compile(
-    r"\s*(?:[|,;]\s*(?:editor|photo|source|published|updated)\b.*|\s+in\s+[A-Z][a-z]+$)",
+    r"\s*(?:[|,;]\s*(?:editor|editing|photo|source|published|updated)\b.*|\s+in\s+[A-Z][a-z]+$)",
     re.IGNORECASE,
 )
 
@@ -152,7 +152,12 @@ def _source_near(lines: list[str], date_line: int, title: str | None) -> str | N
         if not 0 <= idx < len(lines):
             continue
         line = lines[idx]
-        if line == title or _NOT_SOURCE.search(line) or len(line.split()) > 4:
+        if (
+            line == title
+            or _NOT_SOURCE.search(line)
+            or len(line.split()) > 4
+            or _AUTHOR_LINE.match(line)
+        ):
             continue
         if line[0].isupper() or line[0].isdigit():
             return line

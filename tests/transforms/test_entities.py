@@ -1,0 +1,94 @@
+"""Entity watchlist: CSV parsing, alias matching, and names found from the text's own shapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from transforms.entities import CatalogError, EntityCatalog
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def catalog() -> EntityCatalog:
+    return EntityCatalog.from_csv_text((REPO / "data" / "entities.csv").read_text(encoding="utf-8"))
+
+
+def _names(catalog: EntityCatalog, text: str) -> list[str]:
+    return [m.canonical for m in catalog.find_mentions(text)]
+
+
+def test_shipped_watchlist_parses_and_covers_the_industry(catalog: EntityCatalog) -> None:
+    for name in (
+        "Alibaba Cloud",
+        "Qwen3-Max",
+        "DeepSeek",
+        "Tencent Cloud",
+        "Baidu AI Cloud",
+        "NVIDIA",
+        "Azure",
+        "OpenAI",
+        "AWS",
+        "Moonshot",
+        "SMIC",
+        "TSMC",
+        "CoreWeave",
+    ):
+        assert name in catalog
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Alibaba Cloud's revenue beat Alibaba's forecast.", ["Alibaba Cloud", "Alibaba"]),
+        ("Nvidia and Microsoft's Azure grew.", ["NVIDIA", "Microsoft", "Azure"]),
+        ("Qwen3 and Qwen3-Max and Qwen-Next launched.", ["Qwen3", "Qwen3-Max", "Qwen3-Next"]),
+        ("Tongyi Qianwen and the Tongyi APP", ["Qwen", "Tongyi App"]),
+        ("DeepSeek R1 rivals GPT-5.", ["DeepSeek-R1", "GPT-5"]),
+    ],
+)
+def test_aliases_map_to_canonical_names(
+    catalog: EntityCatalog, text: str, expected: list[str]
+) -> None:
+    assert _names(catalog, text) == expected
+
+
+def test_longer_unlisted_product_name_is_not_cut_to_a_listed_prefix(catalog: EntityCatalog) -> None:
+    assert _names(catalog, "Qwen3-Coder-Plus tops the chart.") == ["Qwen3-Coder-Plus"]
+
+
+def test_unlisted_names_come_from_their_shape() -> None:
+    empty = EntityCatalog.empty()
+    text = "Zeta9-Pro beats DingTalk, while Kingsoft Cloud and Pinduoduo's revenue grew."
+    assert _names(empty, text) == ["Zeta9-Pro", "DingTalk", "Kingsoft Cloud", "Pinduoduo"]
+
+
+def test_quarters_currencies_and_chip_units_are_not_names() -> None:
+    empty = EntityCatalog.empty()
+    assert (
+        _names(empty, "In Q4 revenue was RMB247,795 million and FY2026 looks good; IaaS grew.")
+        == []
+    )
+
+
+def test_people_and_analysts_are_known_but_not_subjects(catalog: EntityCatalog) -> None:
+    kinds = {
+        m.canonical: m.is_subject_kind
+        for m in catalog.find_mentions("Jack Ma told Goldman Sachs about Tencent.")
+    }
+    assert kinds == {"Jack Ma": False, "Goldman Sachs": False, "Tencent": True}
+
+
+@pytest.mark.parametrize(
+    "csv_text",
+    [
+        "name,kind\nX,company\n",
+        "canonical,kind,aliases\n,company,\n",
+        "canonical,kind,aliases\nX,planet,\n",
+    ],
+)
+def test_bad_watchlist_gets_a_clear_error(csv_text: str) -> None:
+    with pytest.raises(CatalogError):
+        EntityCatalog.from_csv_text(csv_text)

@@ -1,0 +1,55 @@
+"""Text metadata: header styles as data files (text + expected JSON)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from transforms.metadata import parse_text_metadata
+
+CASE_DIR = Path(__file__).parent / "cases" / "metadata"
+CASES = sorted(CASE_DIR.glob("*.txt"))
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_parse_text_metadata(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    meta = parse_text_metadata(path.read_text(encoding="utf-8"))
+    got = {
+        "title": meta.title,
+        "source": meta.source,
+        "author": meta.author,
+        "published_at": meta.published_at.isoformat() if meta.published_at else None,
+        "date_origin": meta.date_origin,
+    }
+    assert got == expected
+
+
+def test_dateline_without_year_takes_the_text_year_and_says_so() -> None:
+    text = "Tencent results\n\nSHENZHEN, Nov 13 (Reuters) - Tencent said 2025 revenue rose.\n"
+    meta = parse_text_metadata(text)
+    assert meta.published_at == datetime(2025, 11, 13)
+    assert meta.source == "Reuters"
+    assert meta.extra.get("date_year_inferred") == "true"
+
+
+def test_empty_text_has_no_metadata() -> None:
+    meta = parse_text_metadata("")
+    assert (meta.title, meta.published_at, meta.date_origin) == (None, None, None)
+
+
+@pytest.mark.skipif(not (SHARED / "gold").is_dir(), reason="shared/ gold files not beside the repo")
+@pytest.mark.parametrize(
+    "gold_path", sorted((SHARED / "gold").glob("*.gold.json")), ids=lambda p: p.stem
+)
+def test_seed_metadata_matches_gold(gold_path: Path) -> None:
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    meta = parse_text_metadata((SHARED / "seeds" / gold["doc"]).read_text(encoding="utf-8"))
+    assert meta.published_at is not None
+    assert meta.published_at.isoformat().startswith(gold["published"])
+    assert meta.source == gold["source"]
+    assert meta.author == gold["author"]

@@ -1,0 +1,50 @@
+"""Period grammar: phrase cases as data, plus sentence-level resolution against context."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from transforms.periods import coarsen_to_month, find_periods, normalise_period
+
+CASES = json.loads((Path(__file__).parent / "cases" / "periods.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['phrase']}@{c['published']}" for c in CASES])
+def test_normalise_period(case: dict) -> None:
+    published = date.fromisoformat(case["published"]) if case["published"] else None
+    assert normalise_period(case["phrase"], published) == case["expected"]
+
+
+def test_bare_quarter_takes_the_year_stated_earlier_in_the_sentence() -> None:
+    text = "Market share rose from 25.8% in Q1 of last year to 26.2% in Q4."
+    values = [m.values[0] for m in find_periods(text, date(2025, 5, 7))]
+    assert values == ["2024-Q1", "2024-Q4"]
+
+
+def test_previous_quarter_is_relative_to_the_sentence_quarter() -> None:
+    text = "Revenue rose 13% in the fourth quarter of 2024, up from the previous quarter's 7%."
+    values = [m.values[0] for m in find_periods(text, date(2025, 5, 7))]
+    assert values == ["2024-Q4", "2024-Q3"]
+
+
+def test_comparison_bases_are_marked() -> None:
+    text = (
+        "By 2032, compared to 2022, energy use will rise tenfold, the highest since October 2021."
+    )
+    found = {m.values[0]: m.baseline for m in find_periods(text, date(2025, 9, 24))}
+    assert found == {"2032": False, "2022": True, "2021-10": True}
+
+
+def test_offsets_point_into_the_searched_text() -> None:
+    text = "Intro. Sales grew in the second half of 2024."
+    (m,) = find_periods(text, None, start=7)
+    assert text[m.start : m.end] == "the second half of 2024"
+
+
+def test_coarsen_to_month() -> None:
+    assert coarsen_to_month("2025-04-29") == "2025-04"
+    assert coarsen_to_month("2025-Q4") == "2025-Q4"
