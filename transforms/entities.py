@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -46,28 +47,21 @@ class CatalogError(ValueError):
 
 # Names found without the watchlist: model and product names carrying digits ("Qwen3-Next",
 # "GPT-5"), CamelCase brands ("DingTalk"), and capitalised names with a corporate suffix.
-_DIGIT_NAME = re.compile(
-    r"(?<![\w$¥€£.-])(?:[A-Z][A-Za-z]+\d[\w.]*|[A-Z][A-Za-z]*-\d[\w.]*|[A-Z][A-Za-z]+ \d(?:\.\d)?-[A-Za-z]+)"
-    r"(?:-[A-Za-z0-9][\w.]*)*(?<!\.)"
-)
-_CAMEL_NAME = re.compile(
-    r"(?<![\w-])(?:[A-Z][a-z]+[A-Z][A-Za-z]+|i[A-Z][A-Za-z]+)(?:-[A-Z]+)?(?![\w-])"
-)
-_SUFFIX_NAME = re.compile(
-    r"(?<![\w-])((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*)\s"
-    r"(Inc|Corp|Corporation|Group|Holdings|Ltd|Limited|Technologies|Technology|Labs|Cloud|Bank|Securities|Motors|Semiconductor)\b\.?"
-)
-# A capitalised word used as the owner of a business noun: "Pinduoduo's revenue".
-_POSSESSIVE_NAME = re.compile(
-    r"(?<![\w-])([A-Z][a-z]{2,}[A-Za-z]*)['’]s\s+(?:\w+\s+){0,2}?"
+_UNLISTED = re.compile(
+    r"(?=[A-Zi])(?:"
+    r"(?P<suffix>(?<![\w-])(?P<sfx_head>(?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*)\s"
+    r"(?P<sfx>Inc|Corp|Corporation|Group|Holdings|Ltd|Limited|Technologies|Technology|Labs|Cloud|Bank|"
+    r"Securities|Motors|Semiconductor)\b\.?)"
+    r"|(?P<digit>(?<![\w$¥€£.-])(?:[A-Z][A-Za-z]+\d[\w.]*|[A-Z][A-Za-z]*-\d[\w.]*|[A-Z][A-Za-z]+ \d(?:\.\d)?-[A-Za-z]+)"
+    r"(?:-[A-Za-z0-9][\w.]*)*(?<!\.))"
+    r"|(?P<poss>(?<![\w-])(?P<poss_name>[A-Z][a-z]{2,}[A-Za-z]*)['’]s\s+(?:\w+\s+){0,2}?"
     r"(?:revenue|sales|profit|shares|stock|market|cloud|business|earnings|income|valuation|capex|"
-    r"spending|investment|users|models?|platform|app|chips?)\b"
-)
-# A capitalised word that reports or acts like a company: "Kuaishou reported revenue".
-_ACTOR_NAME = re.compile(
-    r"(?:^|(?<=[.;:!?\n]\s)|(?<=\n)|(?<=[a-z,] ))([A-Z][a-z]{2,}[A-Za-z]*)\s+"
+    r"spending|investment|users|models?|platform|app|chips?)\b)"
+    r"|(?P<actor>(?:(?<![^\n])|(?<=[.;:!?\n]\s)|(?<=[a-z,] ))(?P<actor_name>[A-Z][a-z]{2,}[A-Za-z]*)\s+"
     r"(?:reported|posted|said|announced|launched|released|raised|invested|plans|expects|unveiled|"
-    r"generated|recorded|booked|shipped|sold)\b"
+    r"generated|recorded|booked|shipped|sold)\b)"
+    r"|(?P<camel>(?<![\w-])(?:[A-Z][a-z]+[A-Z][A-Za-z]+|i[A-Z][A-Za-z]+)(?:-[A-Z]+)?(?![\w-]))"
+    r")"
 )
 _NOT_NAMES = frozenset(
     [
@@ -201,10 +195,12 @@ class EntityCatalog:
         names = sorted(self._by_alias, key=len, reverse=True)
         if names:
             alternation = "|".join(re.escape(n) for n in names)
+            # A first-character lookahead lets the scan skip most positions cheaply.
+            firsts = "".join(sorted({re.escape(n[0]) for n in names}))
             # A name ends where no word character or hyphenated continuation follows
             # ("Qwen3" must not match inside "Qwen3-Coder").
             self._pattern: re.Pattern[str] | None = re.compile(
-                rf"(?<![\w-])(?:{alternation})(?![\w]|-\w)"
+                rf"(?=[{firsts}])(?<![\w-])(?:{alternation})(?![\w]|-\w)"
             )
         else:
             self._pattern = None
@@ -261,63 +257,59 @@ class EntityCatalog:
                 mentions.append(Mention(m.start(), m.end(), ent.canonical, ent.kind, True))
                 taken.append((m.start(), m.end()))
         for start, end, name in _find_unlisted_names(text):
-            if _overlaps_any(start, end, taken):
+            i = bisect_left(taken, (start, start))
+            if (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
                 continue
             known = self._by_alias.get(name)
             if known is not None:
                 mentions.append(Mention(start, end, known.canonical, known.kind, True))
             else:
                 mentions.append(Mention(start, end, name, "other", False))
-            taken.append((start, end))
+            insort(taken, (start, end))
         mentions.sort(key=lambda m: m.start)
         return mentions
 
 
-def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in spans)
-
-
 def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
-    """Names the watchlist may lack, found from their shape."""
+    """Names the watchlist may lack, found from their shape (one scan over the text)."""
     found: list[tuple[int, int, str]] = []
-    for m in _DIGIT_NAME.finditer(text):
-        name = m.group(0)
-        if _CURRENCY_PREFIX.match(name) or re.fullmatch(r"[QH][1-4]|FY\d+|\d+[A-Z]?", name):
-            continue
-        found.append((m.start(), m.end(), name))
-    for m in _CAMEL_NAME.finditer(text):
-        name = m.group(0)
-        if name in _NOT_NAMES or len(name) <= 3:
-            continue
-        found.append((m.start(), m.end(), name))
-    for m in _SUFFIX_NAME.finditer(text):
-        if re.search(
-            r"\b(?:its|their|his|her|our)\s+$", text[max(0, m.start() - 8) : m.start()], re.I
-        ):
-            continue  # "its Intelligent Cloud segment" is a part of an entity already named
-        head = m.group(1).split()
-        # Drop leading function words that happen to be capitalised at a sentence start.
-        while head and head[0] in _NOT_NAMES:
-            head.pop(0)
-        if not head:
-            continue
-        suffix = m.group(2)
-        if suffix in {"Inc", "Corp", "Corporation", "Holdings", "Ltd", "Limited"}:
-            name = " ".join(head)
-        else:
-            name = " ".join([*head, suffix])
-        start = m.end() - len(m.group(0)) + m.group(0).index(head[0])
-        end = (
-            m.end(2)
-            if suffix not in {"Inc", "Corp", "Corporation", "Holdings", "Ltd", "Limited"}
-            else m.end(1)
-        )
-        found.append((start, end, name))
-    for pattern in (_POSSESSIVE_NAME, _ACTOR_NAME):
-        for m in pattern.finditer(text):
-            name = m.group(1)
-            if name in _NOT_NAMES:
+    for m in _UNLISTED.finditer(text):
+        kind = m.lastgroup
+        if kind == "digit":
+            name = m.group(0)
+            if _CURRENCY_PREFIX.match(name) or re.fullmatch(r"[QH][1-4]|FY\d+|\d+[A-Z]?", name):
                 continue
-            found.append((m.start(1), m.end(1), name))
-    found.sort()
+            found.append((m.start(), m.end(), name))
+        elif kind == "camel":
+            name = m.group(0)
+            if name in _NOT_NAMES or len(name) <= 3:
+                continue
+            found.append((m.start(), m.end(), name))
+        elif kind == "suffix":
+            named = _suffix_name(text, m)
+            if named:
+                found.append(named)
+        elif kind in {"poss", "actor"}:
+            name = m.group(kind + "_name")
+            if name not in _NOT_NAMES:
+                found.append((m.start(kind + "_name"), m.end(kind + "_name"), name))
     return found
+
+
+_CORP_SUFFIXES = frozenset({"Inc", "Corp", "Corporation", "Holdings", "Ltd", "Limited"})
+
+
+def _suffix_name(text: str, m: re.Match[str]) -> tuple[int, int, str] | None:
+    if re.search(r"\b(?:its|their|his|her|our)\s+$", text[max(0, m.start() - 8) : m.start()], re.I):
+        return None  # "its Intelligent Cloud segment" is a part of an entity already named
+    head = m.group("sfx_head").split()
+    # Drop leading function words that happen to be capitalised at a sentence start.
+    while head and head[0] in _NOT_NAMES:
+        head.pop(0)
+    if not head:
+        return None
+    suffix = m.group("sfx")
+    start = m.start("sfx_head") + m.group("sfx_head").index(head[0])
+    if suffix in _CORP_SUFFIXES:
+        return (start, m.end("sfx_head"), " ".join(head))
+    return (start, m.end("sfx"), " ".join([*head, suffix]))
