@@ -7,14 +7,19 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from briefing.settings import Settings
 from flows import store
-from reports.calendar import period_key
-from reports.render import render_briefing, render_index
+from reports.calendar import check_period, describe_period, period_bounds, period_key
+from reports.render import render_briefing, render_index, renderer_fingerprint
+from reports.view import PeriodData, build_briefing_view, sort_figures
+
+# Columns of the CSV and JSON written beside each briefing.
+EXPORT_COLUMNS = [*store.FIGURE_COLUMNS, "published_at", "doc_title", "doc_source", "doc_path"]
 
 
 @dataclass(slots=True)
@@ -26,11 +31,77 @@ class ReportSummary:
     index_path: str = ""
 
 
-def _content_hash(figures: pd.DataFrame, documents: pd.DataFrame, findings: pd.DataFrame) -> str:
-    digest = hashlib.sha256()
-    for frame in (figures, documents, findings):
-        digest.update(frame.to_csv(index=False).encode())
+@dataclass(slots=True)
+class Warehouse:
+    """Everything a report run reads, once: figures, documents (with their period), findings, sources."""
+
+    figures: pd.DataFrame
+    documents: pd.DataFrame
+    findings: pd.DataFrame
+    sources: pd.DataFrame
+    periods: list[str]
+
+
+def read_warehouse(con: duckdb.DuckDBPyConnection, every: str) -> Warehouse:
+    """Read the frames and place each dated document in its period (by publication date)."""
+    figures = store.read_figures(con)
+    documents = store.read_documents(con, with_text=False)
+    documents = documents[documents["published_at"].notna()].copy()
+    documents["briefing_period"] = [period_key(d, every) for d in documents["published_at"]]
+    doc_period = dict(zip(documents["doc_id"], documents["briefing_period"], strict=True))
+    figures = figures[figures["doc_id"].isin(doc_period)].copy()
+    figures["briefing_period"] = [doc_period[d] for d in figures["doc_id"]]
+    return Warehouse(
+        figures=figures,
+        documents=documents,
+        findings=store.read_validation_results(con),
+        sources=store.read_sources(con),
+        periods=sorted(set(documents["briefing_period"])),
+    )
+
+
+def build_period(wh: Warehouse, key: str, every: str) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The view of one period's briefing and the figures it covers."""
+    index = wh.periods.index(key)
+    previous = wh.periods[index - 1] if index > 0 else None
+    in_period = wh.figures["briefing_period"] == key
+    figures = wh.figures[in_period]
+    doc_ids = set(wh.documents.loc[wh.documents["briefing_period"] == key, "doc_id"])
+    findings = wh.findings[
+        wh.findings["figure_id"].isin(set(figures["figure_id"])) | wh.findings["doc_id"].isin(doc_ids)
+    ]
+    latest = key == wh.periods[-1]
+    data = PeriodData(
+        period=key,
+        every=every,
+        figures=figures,
+        documents=wh.documents[wh.documents["doc_id"].isin(doc_ids)],
+        findings=findings,
+        figures_all=wh.figures,
+        figure_periods=dict(zip(wh.figures["figure_id"], wh.figures["briefing_period"], strict=True)),
+        sources=wh.sources[wh.sources["doc_id"].isin(doc_ids)],
+        previous_period=previous,
+        # Rejected files have no publication date: the latest briefing reports them.
+        rejected=wh.sources[wh.sources["status"] == "rejected"] if latest else None,
+    )
+    prev_figures = wh.figures[wh.figures["briefing_period"] == previous]
+    history = wh.figures[wh.figures["briefing_period"] <= key]
+    return build_briefing_view(data, prev_figures, history), figures
+
+
+def content_hash(view: dict[str, Any]) -> str:
+    """Hash of what a page shows and of the code that renders it (the clock is not part of it)."""
+    digest = hashlib.sha256(renderer_fingerprint().encode())
+    digest.update(json.dumps(view, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:16]
+
+
+def export_figures(figures: pd.DataFrame) -> tuple[str, str]:
+    """The period's figures as CSV and JSON text, in reading order."""
+    frame = sort_figures(figures)[EXPORT_COLUMNS].reset_index(drop=True)
+    csv_text = frame.to_csv(index=False)
+    json_text = frame.to_json(orient="records", date_format="iso", indent=1, force_ascii=False)
+    return csv_text, (json_text or "[]") + "\n"
 
 
 def write_reports(
@@ -42,59 +113,63 @@ def write_reports(
     now: datetime,
 ) -> ReportSummary:
     """Render the requested period, or the latest one and any whose data changed; then the index."""
-    figures = store.read_figures(con)
-    documents = store.read_documents(con, with_text=False)
-    findings = store.read_validation_results(con)
-    documents = documents[documents["published_at"].notna()].copy()
-    documents["period"] = [period_key(d, every) for d in documents["published_at"]]
-    periods = sorted(set(documents["period"]))
-    wanted = [period] if period else periods
-    if period and period not in periods:
+    if period:
+        check_period(period, every)
+    wh = read_warehouse(con, every)
+    if period and period not in wh.periods:
         raise ValueError(
             f"no documents published in {every} {period}; periods with documents: "
-            + (", ".join(periods) or "none")
+            + (", ".join(wh.periods) or "none")
         )
+    wanted = [period] if period else wh.periods
     out_dir = settings.briefings_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = store.read_briefing_hashes(con, every)
     summary = ReportSummary()
     recorded = []
     for key in wanted:
-        doc_ids = set(documents.loc[documents["period"] == key, "doc_id"])
-        period_figures = figures[figures["doc_id"].isin(doc_ids)]
-        period_docs = documents[documents["doc_id"].isin(doc_ids)]
-        period_findings = findings[
-            findings["figure_id"].isin(set(period_figures["figure_id"]))
-            | findings["doc_id"].isin(doc_ids)
-        ]
-        content_hash = _content_hash(period_figures, period_docs, period_findings)
+        view, figures = build_period(wh, key, every)
+        digest = content_hash(view)
         stem = f"briefing-{key}"
         html_path = out_dir / f"{stem}.html"
-        if previous.get(key) == content_hash and html_path.exists() and key != (period or ""):
+        if previous.get(key) == digest and html_path.exists() and key != period:
             summary.skipped.append(key)
             continue
-        html = render_briefing(key, every, period_figures, period_docs, period_findings, generated_at=now)
-        _write_atomic(html_path, html)
-        _write_atomic(out_dir / f"{stem}.csv", period_figures.to_csv(index=False))
-        _write_atomic(
-            out_dir / f"{stem}.json",
-            json.dumps(period_figures.to_dict("records"), default=str, indent=1),
-        )
+        csv_text, json_text = export_figures(figures)
+        _write_atomic(out_dir / f"{stem}.csv", csv_text)
+        _write_atomic(out_dir / f"{stem}.json", json_text)
+        _write_atomic(html_path, render_briefing(view, generated_at=now))
         summary.written.append(str(html_path))
         recorded.append({
-            "every": every, "period": key, "path": str(html_path),
-            "content_hash": content_hash, "figures": len(period_figures),
+            "every": every, "period": key, "path": str(html_path), "content_hash": digest,
+            "figures": view["counts"]["figures"], "documents": view["counts"]["documents"],
+            "flagged": view["counts"]["flagged"],
         })
     store.write_briefings(con, recorded)
-    entries = [
-        {"every": every, "period": p, "file": f"briefing-{p}.html",
-         "figures": int((figures["doc_id"].isin(set(documents.loc[documents["period"] == p, "doc_id"]))).sum())}
-        for p in periods
-    ]
     index_path = out_dir / "index.html"
-    _write_atomic(index_path, render_index(entries, generated_at=now))
+    _write_atomic(index_path, render_index(index_entries(store.read_briefings(con), out_dir), generated_at=now))
     summary.index_path = str(index_path)
     return summary
+
+
+def index_entries(briefings: pd.DataFrame, out_dir: Path) -> list[dict[str, Any]]:
+    """One entry per briefing whose page is still on disk, with its counts."""
+    entries = []
+    for row in briefings.to_dict("records"):
+        name = Path(str(row["path"])).name
+        if not (out_dir / name).exists():
+            continue
+        entries.append({
+            "every": row["every"], "period": row["period"], "file": name,
+            "label": describe_period(row["period"]), "end": period_bounds(row["period"])[1],
+            "figures": _count(row.get("figures")), "documents": _count(row.get("documents")),
+            "flagged": _count(row.get("flagged")),
+        })
+    return entries
+
+
+def _count(value: Any) -> int:
+    return 0 if value is None or pd.isna(value) else int(value)
 
 
 def _write_atomic(path: Path, text: str) -> None:

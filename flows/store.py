@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Migrations run in order; each is applied once and recorded in meta.schema_version.
 MIGRATIONS: list[list[str]] = [
@@ -88,6 +88,11 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (every, period)
         )""",
         """CREATE INDEX IF NOT EXISTS figures_doc ON figures(doc_id)""",
+    ],
+    # 2: the index page shows each briefing's document and flagged-figure counts.
+    [
+        "ALTER TABLE briefings ADD COLUMN IF NOT EXISTS documents INTEGER",
+        "ALTER TABLE briefings ADD COLUMN IF NOT EXISTS flagged INTEGER",
     ],
 ]
 
@@ -384,9 +389,19 @@ def read_briefing_hashes(con: duckdb.DuckDBPyConnection, every: str) -> dict[str
     return {p: h for p, h in rows}
 
 
+BRIEFING_COLUMNS = ["every", "period", "path", "content_hash", "figures", "documents", "flagged"]
+
+
+def read_briefings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every briefing rendered so far (all period kinds), for the index page."""
+    return con.execute(
+        f"SELECT {', '.join(BRIEFING_COLUMNS)} FROM briefings ORDER BY every, period"
+    ).df()
+
+
 def write_briefings(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> None:
-    """Record rendered briefings (every, period, path, content_hash, figures)."""
-    frame = _frame(rows, ["every", "period", "path", "content_hash", "figures"])
+    """Record rendered briefings (every, period, path, content_hash, figures, documents, flagged)."""
+    frame = _frame(rows, BRIEFING_COLUMNS)
     with transaction(con):
         _insert(con, "briefings", frame, verb="INSERT OR REPLACE")
 

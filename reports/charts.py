@@ -1,0 +1,159 @@
+"""Charts as inline SVG: altair specs rendered by vl-convert, made safe to inline many per page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from reports.formatting import format_figure, format_money, metric_label
+
+MONEY_METRICS = ("revenue", "ai_revenue", "capex", "investment")
+# vl-convert lays out text with the fonts it finds; the generic family measures the same in a browser.
+FONT = "sans-serif"
+WIDTH = 560
+
+_ID = re.compile(r'\bid="([^"]+)"')
+_EXTERNAL = re.compile(
+    r"""(?:href\s*=\s*["'](?!#))|(?:url\(\s*["']?(?!#))|@import|<image\b|<foreignObject\b|<script\b""",
+    re.I,
+)
+
+
+def _config(chart: Any) -> Any:
+    return chart.configure(font=FONT, background="white").configure_view(stroke=None).configure_axis(
+        labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eee"
+    ).configure_legend(orient="bottom", labelFontSize=11, titleFontSize=11, labelLimit=260)
+
+
+def svg_of(chart: Any, chart_id: str) -> str:
+    """Render a chart to SVG with ids prefixed by chart_id, so several charts share a page safely."""
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    # vega numbers clip paths and gradients with process-wide counters: renumber them per chart
+    # in order of appearance, so output is stable and ids never collide between charts.
+    mapping: dict[str, str] = {}
+    for old in _ID.findall(svg):
+        mapping.setdefault(old, f"{chart_id}-{len(mapping) + 1}")
+    for old, new in mapping.items():
+        svg = svg.replace(f'id="{old}"', f'id="{new}"').replace(f"url(#{old})", f"url(#{new})")
+    # Fluid width: keep the aspect ratio from viewBox, let CSS size it.
+    svg = re.sub(r'^<svg([^>]*?) width="[\d.]+" height="[\d.]+"', r'<svg\1', svg, count=1)
+    svg = svg.replace("<svg ", f'<svg id="{chart_id}" role="img" ', 1)
+    if _EXTERNAL.search(svg):
+        raise ValueError(f"chart {chart_id} refers to something outside the page")
+    return svg
+
+
+def market_share_chart(history: pd.DataFrame, chart_id: str) -> str | None:
+    """Market share over time per entity (x: the period each figure is about), or None without data."""
+    # A share without a period cannot be placed on a time axis; the tables still show it.
+    history = history[history["period"].notna() & (history["period"].astype(str) != "")]
+    if history.empty:
+        return None
+    data = history.assign(
+        when=history["period"].astype(str),
+        share=history["value"].astype(float),
+        label=[format_figure(r) for r in history.to_dict("records")],
+    )[["entity", "when", "share", "label"]].sort_values(["when", "entity", "share"])
+    order = sorted(set(data["when"]))
+    base = alt.Chart(data).encode(
+        x=alt.X("when:O", title="period the figure is about", sort=order, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("share:Q", title="market share (%)", scale=alt.Scale(domainMin=0)),
+        color=alt.Color("entity:N", title=None, sort=sorted(set(data["entity"]))),
+    )
+    chart = alt.layer(
+        base.mark_line(strokeWidth=2),
+        base.mark_point(filled=True, size=60),
+        base.mark_text(dy=-9, fontSize=10).encode(text="label:N"),
+    ).properties(width=WIDTH, height=220, title="Market share over time")
+    return svg_of(_config(chart), chart_id)
+
+
+def money_chart(figures: pd.DataFrame, currency: str, chart_id: str) -> str | None:
+    """Money amounts (revenue, capex, investment) by entity in one currency, as horizontal bars."""
+    if figures.empty:
+        return None
+    data = figures.assign(
+        bn=figures["value"].astype(float) / 1e9,
+        what=[metric_label(m) for m in figures["metric"]],
+        label=[format_money(float(v), currency) for v in figures["value"]],
+        row=[
+            f"{e} · {metric_label(m)}" + (f" {p}" if isinstance(p, str) and p else "")
+            for e, m, p in zip(figures["entity"], figures["metric"], figures["period"], strict=True)
+        ],
+    )[["row", "entity", "what", "bn", "label"]]
+    # Largest first, ties by name, so the order never depends on input order.
+    data = data.sort_values(["bn", "row", "label"], ascending=[False, True, True]).reset_index(drop=True)
+    data["key"] = [f"{i:03d} {r}" for i, r in enumerate(data["row"])]
+    labels = dict(zip(data["key"], data["row"], strict=True))
+    base = alt.Chart(data).encode(
+        y=alt.Y(
+            "key:N", title=None, sort=list(data["key"]),
+            axis=alt.Axis(labelExpr=_label_expr(labels), labelLimit=260),
+        ),
+        # Room on the right for the value labels.
+        x=alt.X("bn:Q", title=f"{currency} bn", scale=alt.Scale(domainMax=float(data["bn"].max()) * 1.25, nice=False)),
+    )
+    chart = alt.layer(
+        base.mark_bar(color="#3b6ea8", height=14),
+        base.mark_text(align="left", dx=4, fontSize=10).encode(text="label:N"),
+    ).properties(
+        width=WIDTH - 220, height=max(40, 22 * len(data)), title=f"Money amounts by entity ({currency})"
+    )
+    return svg_of(_config(chart), chart_id)
+
+
+def _js(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _label_expr(labels: dict[str, str]) -> str:
+    """A vega expression mapping each unique bar key back to its readable label."""
+    expr = "datum.value"
+    for key, label in reversed(list(labels.items())):
+        expr = f"datum.value == {_js(key)} ? {_js(label)} : ({expr})"
+    return expr
+
+
+def money_figures(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Money-level figures worth charting, grouped by currency (no conversion: rates are not ours)."""
+    if figures.empty:
+        return {}
+    mask = (
+        figures["metric"].isin(MONEY_METRICS)
+        & figures["unit"].fillna("").str.fullmatch(r"[A-Z]{3}")
+        & (figures["basis"].fillna("level") == "level")
+        & figures["entity"].notna()
+        & figures["value"].notna()
+    )
+    chosen = figures[mask]
+    return {str(c): g for c, g in sorted(chosen.groupby("unit"), key=lambda kv: str(kv[0]))}
+
+
+def share_history(figures: pd.DataFrame) -> pd.DataFrame:
+    """Market-share figures with an entity and a value, for the share chart."""
+    if figures.empty:
+        return figures
+    mask = (
+        (figures["metric"] == "market_share")
+        & (figures["unit"] == "%")
+        & figures["entity"].notna()
+        & figures["value"].notna()
+    )
+    return figures[mask]
+
+
+def charts_for(period_figures: pd.DataFrame, history: pd.DataFrame, prefix: str) -> list[dict[str, Any]]:
+    """Every chart of one briefing: share over time (history up to this period), money by currency."""
+    charts: list[dict[str, Any]] = []
+    share = market_share_chart(share_history(history), f"{prefix}-share")
+    if share:
+        charts.append({"title": "Market share over time", "svg": share})
+    for currency, group in money_figures(period_figures).items():
+        svg = money_chart(group, currency, f"{prefix}-money-{currency.lower()}")
+        if svg:
+            charts.append({"title": f"Money amounts by entity ({currency})", "svg": svg})
+    return charts
