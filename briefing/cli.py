@@ -38,6 +38,16 @@ def _print_ingest(result: dict[str, Any]) -> None:
     )
     for item in result.get("rejections", []):
         typer.echo(f"  rejected {item['path']}: {item['reason']}")
+    fetched = result.get("feeds") or {}
+    if fetched.get("feeds") or fetched.get("error"):
+        typer.echo(
+            f"feeds: {fetched.get('feeds', 0)} fetched, {fetched.get('entries', 0)} entries, "
+            f"{fetched.get('written', 0)} new or changed, {len(fetched.get('failed', []))} failed"
+        )
+    if fetched.get("error"):
+        typer.secho(f"  feeds not fetched: {fetched['error']}", fg="yellow")
+    for item in fetched.get("failed", []):
+        typer.secho(f"  feed failed {item['name']} ({item['url']}): {item['error']}", fg="yellow")
 
 
 @app.command()

@@ -133,6 +133,11 @@ def parse_files(
     """Read, decode and extract a batch of files; a file that fails is kept with its reason."""
     parsed: list[ParsedFile] = []
     for f in files:
+        if f.size > settings.max_file_bytes:
+            # Decided from the listing's stat: a huge file is never read into memory.
+            reason = f"oversized: {f.size:,} bytes is over the {settings.max_file_bytes:,}-byte limit"
+            parsed.append(ParsedFile(f, None, reason=reason))
+            continue
         try:
             data = Path(f.path).read_bytes()
         except OSError as exc:

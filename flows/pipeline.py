@@ -13,7 +13,7 @@ from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
 
 from briefing.settings import Settings
-from flows import loading, store, tasks
+from flows import feeds, loading, store, tasks
 
 # Batches in flight at once: enough to keep workers busy, few enough that memory stays flat.
 MAX_IN_FLIGHT = 4
@@ -35,6 +35,11 @@ def ingest(inbox: str | None = None) -> dict[str, Any]:
     logger = get_run_logger()
     started = datetime.now()
     with store.hold_lock(settings.lock_path, settings.lock_timeout_s):
+        fetched = feeds.fetch_feeds_task(settings)
+        if fetched.error:
+            logger.warning("feeds not fetched: %s", fetched.error)
+        for failed in fetched.failed:
+            logger.warning("feed %s failed: %s", failed.name, failed.error)
         catalog = loading.load_entity_catalog(settings)
         version = loading.compute_extractor_version(settings)
         to_read, unchanged = tasks.list_sources(settings)
@@ -60,6 +65,7 @@ def ingest(inbox: str | None = None) -> dict[str, Any]:
         if stale:
             logger.info("re-extracted %d documents with extractor %s", len(stale), version)
         result = summary.as_dict()
+        result["feeds"] = fetched.as_dict()
         _record(settings, f"ingest-{uuid.uuid4().hex[:12]}", "ingest", started, result)
         return result
 
