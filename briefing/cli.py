@@ -59,10 +59,13 @@ def run(
     settings = _load_settings()
     from flows.pipeline import pipeline
     from flows.runners import with_task_runner
-    from flows.store import WarehouseLocked
+    from flows.store import WarehouseLocked, hold_lock
 
     try:
-        result = with_task_runner(pipeline, settings)(inbox=str(inbox.resolve()) if inbox else None, every=every)
+        # Lock before Prefect starts its temporary server, so a second run waits (or is
+        # refused) before it touches Prefect's database or the warehouse.
+        with hold_lock(settings.lock_path, settings.lock_timeout_s):
+            result = with_task_runner(pipeline, settings)(inbox=str(inbox.resolve()) if inbox else None, every=every)
     except WarehouseLocked as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(3) from None
@@ -115,8 +118,8 @@ def validate(
 
 @app.command()
 def report(
-    every: Annotated[str | None, typer.Option(help="week, month or quarter (default $BRIEFING_REPORT_EVERY).")] = None,
-    period: Annotated[str | None, typer.Option(help="A period such as 2025-W19, 2025-05 or 2025-Q2.")] = None,
+    every: Annotated[str | None, typer.Option(help="week, month or quarter (default: the --period's kind, else $BRIEFING_REPORT_EVERY).")] = None,
+    period: Annotated[str | None, typer.Option(help="A period such as 2025-W19, 2025-05 or 2025-Q2 (default: the latest and any whose data changed).")] = None,
 ) -> None:
     """Render briefings for a period (default: the latest one and any whose data changed)."""
     _load_settings()

@@ -14,6 +14,7 @@ from prefect.futures import PrefectFuture
 
 from briefing.settings import Settings
 from flows import feeds, loading, store, tasks
+from reports.calendar import infer_every
 
 # Batches in flight at once: enough to keep workers busy, few enough that memory stays flat.
 MAX_IN_FLIGHT = 4
@@ -88,7 +89,9 @@ def report(every: str | None = None, period: str | None = None) -> dict[str, Any
     settings = _settings()
     started = datetime.now()
     with store.hold_lock(settings.lock_path, settings.lock_timeout_s):
-        summary = tasks.render_briefings(settings, every or settings.report_every, period, datetime.now())
+        # A period names its own kind (2025-W19 is a week), so --period alone is enough.
+        every = every or (infer_every(period) if period else settings.report_every)
+        summary = tasks.render_briefings(settings, every, period, datetime.now())
         result = asdict(summary)
         _record(settings, f"report-{uuid.uuid4().hex[:12]}", "report", started, result)
         return result

@@ -1,0 +1,113 @@
+"""The report stage over a real DuckDB file holding hand-built rows (tests/reports/data)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from briefing.cli import app
+from briefing.settings import Settings
+from flows import store
+from flows.reporting import write_reports
+
+SAMPLE = Path(__file__).resolve().parents[1] / "reports" / "data" / "briefing_sample.json"
+CLOCK = datetime(2025, 5, 12, 7, 0)
+
+
+def load_sample(settings: Settings) -> dict[str, Any]:
+    """Store the sample documents, sources, figures and findings as ingest and validate would."""
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    docs = [{**d, "published_at": datetime.fromisoformat(d["published_at"]), "format": "txt",
+             "chars": len(d["text"]), "date_origin": "header", "extractor_version": "v"}
+            for d in data["documents"]]
+    with store.connect(settings.db_path) as con:
+        store.write_batch(con, docs, data["sources"], data["figures"])
+        store.write_validation(con, "run-1", data["findings"], data["suspect"])
+    return data
+
+
+def report(settings: Settings, every: str = "week", period: str | None = None) -> Any:
+    with store.connect(settings.db_path) as con:
+        return write_reports(con, settings, every=every, period=period, now=CLOCK)
+
+
+@pytest.fixture
+def settings(briefing_home: Path) -> Settings:
+    s = Settings.from_env()
+    load_sample(s)
+    return s
+
+
+def test_every_period_is_written_with_csv_json_and_index(settings: Settings) -> None:
+    summary = report(settings)
+    out = settings.briefings_dir
+    assert [Path(p).name for p in summary.written] == ["briefing-2025-W18.html", "briefing-2025-W19.html"]
+    for stem in ("briefing-2025-W18", "briefing-2025-W19"):
+        html = (out / f"{stem}.html").read_text(encoding="utf-8")
+        assert f'href="{stem}.csv"' in html and f'href="{stem}.json"' in html
+    frame = pd.read_csv(out / "briefing-2025-W19.csv")
+    records = json.loads((out / "briefing-2025-W19.json").read_text(encoding="utf-8"))
+    assert sorted(frame["figure_id"]) == sorted(r["figure_id"] for r in records) == [
+        "f06", "f07", "f08", "f09", "f10", "f11", "f12", "f13"]
+    assert {r["figure_id"]: r["status"] for r in records}["f11"] == "suspect"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.index("briefing-2025-W19.html") < index.index("briefing-2025-W18.html")
+    with store.connect(settings.db_path, read_only=True) as con:
+        rows = store.read_briefings(con).set_index("period")
+    assert rows.loc["2025-W19", ["figures", "documents", "flagged"]].tolist() == [8, 2, 1]
+    assert rows.loc["2025-W18", ["figures", "documents", "flagged"]].tolist() == [5, 1, 0]
+
+
+def test_unchanged_periods_are_skipped_and_changed_ones_rerendered(settings: Settings) -> None:
+    report(settings)
+    again = report(settings)
+    assert again.written == [] and again.skipped == ["2025-W18", "2025-W19"]
+    # A new finding on a W19 figure changes W19's page only.
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    findings = [*data["findings"], {"rule": "impossible_value", "severity": "error", "figure_id": "f07",
+                                    "doc_id": "d2b0", "related_figure_ids": None, "message": "too big"}]
+    with store.connect(settings.db_path) as con:
+        store.write_validation(con, "run-2", findings, ["f11", "f07"])
+    third = report(settings)
+    assert [Path(p).name for p in third.written] == ["briefing-2025-W19.html"]
+    assert third.skipped == ["2025-W18"]
+    assert "impossible_value" in (settings.briefings_dir / "briefing-2025-W19.html").read_text("utf-8")
+
+
+def test_a_requested_period_is_always_rendered(settings: Settings) -> None:
+    report(settings)
+    summary = report(settings, "month", "2025-05")
+    assert [Path(p).name for p in summary.written] == ["briefing-2025-05.html"]
+    index = (settings.briefings_dir / "index.html").read_text(encoding="utf-8")
+    assert "briefing-2025-05.html" in index and "briefing-2025-W19.html" in index
+
+
+@pytest.mark.parametrize(
+    ("every", "period", "message"),
+    [
+        ("week", "2025-W30", "no documents published in week 2025-W30"),
+        ("month", "2025-W19", "is a week"),
+        ("month", "2025-13", "month must be 01 to 12"),
+        ("week", "May 2025", "not a week, month or quarter"),
+    ],
+)
+def test_bad_periods_get_a_clear_error(settings: Settings, every: str, period: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        report(settings, every, period)
+
+
+def test_cli_report_takes_the_kind_from_the_period(prefect_harness: None, settings: Settings) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["report", "--period", "2025-Q2"])
+    assert result.exit_code == 0, result.output
+    assert "briefing-2025-Q2.html" in result.output
+    assert (settings.briefings_dir / "briefing-2025-Q2.html").exists()
+    bad = runner.invoke(app, ["report", "--every", "month", "--period", "2025-W19"])
+    assert bad.exit_code == 2
+    assert "is a week" in bad.output
