@@ -16,7 +16,7 @@ from briefing.settings import Settings
 from flows import store
 from reports.calendar import check_period, describe_period, period_bounds, period_key
 from reports.render import render_briefing, render_index, renderer_fingerprint
-from reports.view import PeriodData, build_briefing_view, sort_figures
+from reports.view import PeriodData, build_briefing_view, parse_related, sort_figures
 
 # Columns of the CSV and JSON written beside each briefing.
 EXPORT_COLUMNS = [*store.FIGURE_COLUMNS, "published_at", "doc_title", "doc_source", "doc_path"]
@@ -40,6 +40,14 @@ class Warehouse:
     findings: pd.DataFrame
     sources: pd.DataFrame
     periods: list[str]
+    # figure_id -> period, built once per run: building it for every period made reports quadratic.
+    figure_periods: dict[str, str] = field(default_factory=dict)
+
+    def periods_of_figures(self) -> dict[str, str]:
+        """figure_id -> briefing period of every figure (computed on first use)."""
+        if not self.figure_periods and not self.figures.empty:
+            self.figure_periods.update(zip(self.figures["figure_id"], self.figures["briefing_period"], strict=True))
+        return self.figure_periods
 
 
 def read_warehouse(con: duckdb.DuckDBPyConnection, every: str) -> Warehouse:
@@ -60,8 +68,17 @@ def read_warehouse(con: duckdb.DuckDBPyConnection, every: str) -> Warehouse:
     )
 
 
-def build_period(wh: Warehouse, key: str, every: str) -> tuple[dict[str, Any], pd.DataFrame]:
-    """The view of one period's briefing and the figures it covers."""
+def referenced_figure_ids(findings: pd.DataFrame) -> set[str]:
+    """Every figure a set of findings names (its own figure and the related ones)."""
+    ids = {str(i) for i in findings["figure_id"].dropna()} if not findings.empty else set()
+    if not findings.empty:
+        for related in findings["related_figure_ids"].dropna():
+            ids.update(parse_related(related))
+    return ids
+
+
+def period_inputs(wh: Warehouse, key: str, every: str) -> tuple[PeriodData, pd.DataFrame, pd.DataFrame]:
+    """What one period's briefing is built from: its data, the previous period's figures, the history."""
     index = wh.periods.index(key)
     previous = wh.periods[index - 1] if index > 0 else None
     in_period = wh.figures["briefing_period"] == key
@@ -77,8 +94,10 @@ def build_period(wh: Warehouse, key: str, every: str) -> tuple[dict[str, Any], p
         figures=figures,
         documents=wh.documents[wh.documents["doc_id"].isin(doc_ids)],
         findings=findings,
-        figures_all=wh.figures,
-        figure_periods=dict(zip(wh.figures["figure_id"], wh.figures["briefing_period"], strict=True)),
+        # Only the figures these findings name are looked up: passing every figure of every
+        # period made each page cost as much as the whole warehouse (quadratic over a run).
+        figures_all=wh.figures[wh.figures["figure_id"].isin(referenced_figure_ids(findings))],
+        figure_periods=wh.periods_of_figures(),
         sources=wh.sources[wh.sources["doc_id"].isin(doc_ids)],
         previous_period=previous,
         # Rejected files have no publication date: the latest briefing reports them.
@@ -86,7 +105,59 @@ def build_period(wh: Warehouse, key: str, every: str) -> tuple[dict[str, Any], p
     )
     prev_figures = wh.figures[wh.figures["briefing_period"] == previous]
     history = wh.figures[wh.figures["briefing_period"] <= key]
-    return build_briefing_view(data, prev_figures, history), figures
+    return data, prev_figures, history
+
+
+def build_period(wh: Warehouse, key: str, every: str) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The view of one period's briefing and the figures it covers."""
+    data, prev_figures, history = period_inputs(wh, key, every)
+    return build_briefing_view(data, prev_figures, history), data.figures
+
+
+def frame_digest(frame: pd.DataFrame | None) -> str:
+    """A stable hash of a frame's columns and rows (order included)."""
+    digest = hashlib.sha256()
+    if frame is None:
+        return "none"
+    digest.update(json.dumps([str(c) for c in frame.columns]).encode())
+    if not frame.empty:
+        try:
+            digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        except TypeError:  # unhashable cells (lists, dicts): fall back to their JSON text
+            digest.update(frame.to_json(orient="values", date_format="iso", default_handler=str).encode())
+    return digest.hexdigest()
+
+
+def history_digests(wh: Warehouse) -> dict[str, str]:
+    """period -> hash of the figures of that period and every earlier one, in one pass over the figures."""
+    per_period = {
+        str(key): frame_digest(group.drop(columns=["briefing_period"]))
+        for key, group in wh.figures.groupby("briefing_period", sort=True)
+    } if not wh.figures.empty else {}
+    chained: dict[str, str] = {}
+    running = hashlib.sha256()
+    for key in wh.periods:
+        running.update(f"{key}:{per_period.get(key, '')}".encode())
+        chained[key] = running.copy().hexdigest()
+    return chained
+
+
+def input_hash(wh: Warehouse, key: str, every: str, history: dict[str, str]) -> str:
+    """Hash of everything a period's page is built from and of the rendering code.
+
+    Equal inputs give an equal page, so an unchanged briefing is skipped without building its
+    view (charts are the expensive part); the clock is not part of it.
+    """
+    data, _, _ = period_inputs(wh, key, every)
+    digest = hashlib.sha256(renderer_fingerprint().encode())
+    parts = [
+        every, key, data.previous_period or "", history[key],
+        frame_digest(data.figures), frame_digest(data.documents), frame_digest(data.findings),
+        frame_digest(data.figures_all), frame_digest(data.sources), frame_digest(data.rejected),
+        json.dumps(sorted((i, data.figure_periods.get(i, "")) for i in data.figures_all["figure_id"])),
+    ]
+    digest.update("\n".join(parts).encode())
+    return digest.hexdigest()[:16]
 
 
 def content_hash(view: dict[str, Any]) -> str:
@@ -127,14 +198,15 @@ def write_reports(
     previous = store.read_briefing_hashes(con, every)
     summary = ReportSummary()
     recorded = []
+    history = history_digests(wh)
     for key in wanted:
-        view, figures = build_period(wh, key, every)
-        digest = content_hash(view)
+        digest = input_hash(wh, key, every, history)
         stem = f"briefing-{key}"
         html_path = out_dir / f"{stem}.html"
         if previous.get(key) == digest and html_path.exists() and key != period:
             summary.skipped.append(key)
             continue
+        view, figures = build_period(wh, key, every)
         csv_text, json_text = export_figures(figures)
         _write_atomic(out_dir / f"{stem}.csv", csv_text)
         _write_atomic(out_dir / f"{stem}.json", json_text)
