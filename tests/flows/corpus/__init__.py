@@ -28,6 +28,7 @@ CHINESE = """标题：阿里云收入增长
 
 阿里云季度收入增长18%，达到301亿元人民币。
 公司计划在未来三年投入超过3800亿元用于云和人工智能基础设施。
+(English) Cloud revenue rose 18% to RMB 30.1 billion; capex of over RMB 380 billion is planned.
 """
 
 WESTERN = """Title: Café chain expands in Europe
@@ -149,10 +150,11 @@ def build_corpus(folder: Path) -> dict[str, Expect]:
         title="Alibaba Cloud revenue jumps on AI demand", author="Jane Roe", date="2025-05-07",
     )
     files["article.txt"] = (ARTICLE.encode("utf-8"), loaded_article)
-    # Same bytes under another name, and the same text in another encoding: one document.
+    # Same bytes under another name, and the same text in another encoding or with CRLF line
+    # ends: one document. The copies sort after article.txt, so the ingest meets it first.
     files["copy of article.txt"] = (ARTICLE.encode("utf-8"), Expect("duplicate"))
-    files["article as utf-16.txt"] = (ARTICLE.encode("utf-16"), Expect("duplicate"))
-    files["article with CRLF.txt"] = (ARTICLE.replace("\n", "\r\n").encode("utf-8"), Expect("duplicate"))
+    files["copy in utf-16.txt"] = (ARTICLE.encode("utf-16"), Expect("duplicate"))
+    files["copy with CRLF.txt"] = (ARTICLE.replace("\n", "\r\n").encode("utf-8"), Expect("duplicate"))
     files["notes with spaces.md"] = (
         (b"# Qwen3 launch notes\n\n- Qwen3 ships **8 models** from 0.6B to 235B parameters.\n"
          b"- The flagship activates 22B parameters.\n"),
@@ -178,6 +180,7 @@ def build_corpus(folder: Path) -> dict[str, Expect]:
         CHINESE.replace("阿里云", "腾讯云").encode("gb18030"),
         Expect("loaded", contains=("腾讯云季度收入增长18%",), min_figures=2),
     )
+    # Too short for any detector to be sure: read as GBK because it is plausible Chinese.
     files["gbk short.txt"] = ("营收增长26%".encode("gbk"), Expect("loaded", contains=("营收增长26%",)))
     files["windows-1252.txt"] = (
         WESTERN.encode("cp1252"),
@@ -211,7 +214,8 @@ def build_corpus(folder: Path) -> dict[str, Expect]:
     gbk_page = (
         '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
         "<title>百度财报</title></head><body><article><p>百度智能云收入增长42%，达到67亿元。</p>"
-        "<p>百度表示，文心大模型日均调用量超过16.5亿次。</p></article></body></html>"
+        "<p>百度表示，文心大模型日均调用量超过16.5亿次。</p>"
+        "<p>(English) Baidu AI Cloud revenue grew 42% to RMB 6.7 billion.</p></article></body></html>"
     )
     files["gbk page.htm"] = (gbk_page.encode("gbk"), Expect("loaded", contains=("百度智能云收入增长42%",), min_figures=1))
     files["report.pdf"] = (
