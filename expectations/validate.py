@@ -1,14 +1,22 @@
-"""Validate figures with Great Expectations and cross-document rules; flag, never delete."""
+"""Validate figures with the GX suites and the cross-figure rules; flag, never delete."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-KNOWN_UNITS = ["%", "pp", "x", "count", "parameters", "tokens", "W", "Wh", "B"]
-QUALIFIERS = ["exact", "approx", "over", "under", "up_to"]
+from expectations import data_docs
+from expectations.prepare import prepare_documents, prepare_figures
+from expectations.reference import FxTable, known_units
+from expectations.rules import DEFAULT_SETTINGS, RuleInputs, RuleSettings, run_rules
+from expectations.suites import SuiteInput, run_suites
+
+# Findings at these severities make a figure suspect; info findings only inform.
+FLAGGING = ("error", "warning")
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass(slots=True)
@@ -18,49 +26,56 @@ class ValidationOutcome:
     results: list[dict[str, Any]] = field(default_factory=list)
     suspect_figure_ids: set[str] = field(default_factory=set)
     success: bool = True
+    data_docs_index: Path | None = None
 
 
-def _gx_findings(figures: pd.DataFrame) -> list[dict[str, Any]]:
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
-
-    context = gx.get_context(mode="ephemeral")
-    source = context.data_sources.add_pandas("briefing")
-    asset = source.add_dataframe_asset("figures")
-    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
-        batch_parameters={"dataframe": figures}
+def _sort_key(finding: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        _SEVERITY_ORDER.get(finding["severity"], 3),
+        finding["rule"],
+        finding.get("doc_id") or "",
+        finding.get("figure_id") or "",
+        finding["message"],
     )
-    suite = gx.ExpectationSuite(name="figures")
-    for column in ("figure_id", "doc_id", "surface", "value", "unit"):
-        suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
-    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="qualifier", value_set=QUALIFIERS))
-    result = batch.validate(
-        suite,
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["figure_id"]},
-    )
-    findings: list[dict[str, Any]] = []
-    for res in result.results:
-        if res.success:
-            continue
-        config = res.expectation_config
-        column = config.kwargs.get("column") if config else None
-        name = config.type if config else "expectation"
-        for idx in res.result.get("unexpected_index_list") or []:
-            fid = idx.get("figure_id") if isinstance(idx, dict) else None
-            findings.append({
-                "rule": name, "severity": "error", "figure_id": fid, "doc_id": None,
-                "related_figure_ids": None,
-                "message": f"{column} failed {name}",
-            })
-    return findings
 
 
-def validate_figures(figures: pd.DataFrame) -> ValidationOutcome:
-    """Run the figure suite over all figures; return findings and suspect ids."""
+def validate_figures(
+    figures: pd.DataFrame,
+    documents: pd.DataFrame | None = None,
+    fx: FxTable | None = None,
+    docs_dir: Path | None = None,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+    run_name: str | None = None,
+) -> ValidationOutcome:
+    """Run the figure and document suites and the cross-figure rules; return findings and suspects.
+
+    documents needs doc_id and text (title optional); fx enables the currency rules; docs_dir, when
+    given, receives offline Data Docs of this run.
+    """
     outcome = ValidationOutcome()
-    if figures.empty:
+    if documents is None:
+        documents = pd.DataFrame({"doc_id": pd.Series(dtype="str"), "text": pd.Series(dtype="str")})
+    if figures.empty and documents.empty:
         return outcome
-    outcome.results = _gx_findings(figures)
-    outcome.suspect_figure_ids = {r["figure_id"] for r in outcome.results if r["figure_id"]}
-    outcome.success = not any(r["severity"] == "error" for r in outcome.results)
+    if docs_dir is not None:
+        data_docs.clear_docs(docs_dir)
+    findings = run_suites(
+        [
+            SuiteInput("figures", prepare_figures(figures, documents)),
+            SuiteInput("documents", prepare_documents(documents, figures)),
+        ],
+        {"known_units": known_units()},
+        docs_dir=docs_dir,
+        run_name=run_name,
+    )
+    texts = dict(zip(documents["doc_id"], documents["text"], strict=False))
+    findings.extend(run_rules(RuleInputs(figures=figures, texts=texts, fx=fx), settings))
+    outcome.results = sorted(findings, key=_sort_key)
+    outcome.suspect_figure_ids = {
+        r["figure_id"] for r in findings if r["figure_id"] and r["severity"] in FLAGGING
+    }
+    outcome.success = not any(r["severity"] == "error" for r in findings)
+    if docs_dir is not None and (docs_dir / "index.html").exists():
+        data_docs.make_offline(docs_dir)
+        outcome.data_docs_index = docs_dir / "index.html"
     return outcome

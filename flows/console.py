@@ -53,6 +53,14 @@ def print_validation(settings: Settings) -> int:
     for (rule, severity), group in results.groupby(["rule", "severity"]):
         summary.add_row(str(rule), str(severity), str(len(group)))
     console.print(summary)
+    colours = {"error": "red", "warning": "yellow", "info": "cyan"}
     for row in results.itertuples():
-        console.print(f"[{'red' if row.severity == 'error' else 'yellow'}]{row.severity}[/] {row.rule}: {row.message}")
+        ids = ", ".join(str(i) for i in (row.figure_id, row.related_figure_ids) if isinstance(i, str))
+        where = f" [dim]({ids or row.doc_id})[/dim]"
+        # markup=False on the message: its text comes from documents and may hold [brackets].
+        console.print(f"[{colours.get(row.severity, 'white')}]{row.severity}[/] {row.rule}{where}: ", end="")
+        console.print(row.message, markup=False, highlight=False)
+    docs = settings.data_docs_dir / "index.html"
+    if docs.exists():
+        console.print(f"Data Docs: {docs}")
     return int((results["severity"] == "error").sum())

@@ -13,7 +13,7 @@ from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
 
 from briefing.settings import Settings
-from flows import feeds, loading, store, tasks
+from flows import feeds, loading, store, tasks, validation
 from reports.calendar import infer_every
 
 # Batches in flight at once: enough to keep workers busy, few enough that memory stays flat.
@@ -78,7 +78,9 @@ def validate() -> dict[str, Any]:
     started = datetime.now()
     run_id = f"validate-{uuid.uuid4().hex[:12]}"
     with store.hold_lock(settings.lock_path, settings.lock_timeout_s):
-        result = asdict(tasks.validate_figures(settings, run_id))
+        summary = tasks.validate_figures(settings, run_id)
+        validation.publish_artifacts(settings, summary)
+        result = asdict(summary)
         _record(settings, run_id, "validate", started, result)
         return result
 

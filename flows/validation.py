@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from briefing.settings import Settings
+from expectations.reference import load_fx_rates
 from expectations.validate import validate_figures
 from flows import store
 
@@ -20,17 +23,77 @@ class ValidationSummary:
     findings: int
     suspect: int
     success: bool
+    errors: int = 0
+    warnings: int = 0
+    data_docs: str | None = None
 
 
 def run_validation(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str) -> ValidationSummary:
     """Validate every stored figure and replace the findings with this run's."""
     figures = store.read_figures(con)
-    outcome = validate_figures(figures)
+    documents = store.read_documents(con)
+    fx = load_fx_rates(settings.fx_rates_file)
+    outcome = validate_figures(
+        figures, documents, fx=fx, docs_dir=settings.data_docs_dir, run_name=run_id
+    )
     store.write_validation(con, run_id, outcome.results, outcome.suspect_figure_ids)
+    severities = [r["severity"] for r in outcome.results]
     return ValidationSummary(
         run_id=run_id,
         figures=len(figures),
         findings=len(outcome.results),
         suspect=len(outcome.suspect_figure_ids),
         success=outcome.success,
+        errors=severities.count("error"),
+        warnings=severities.count("warning"),
+        data_docs=str(outcome.data_docs_index) if outcome.data_docs_index else None,
     )
+
+
+# Prefect artifact keys (lowercase letters, digits and dashes).
+FINDINGS_KEY = "validation-findings"
+SUMMARY_KEY = "validation-summary"
+DOCS_KEY = "validation-data-docs"
+MAX_TABLE_ROWS = 1000
+
+
+def summarize_findings(findings: pd.DataFrame) -> str:
+    """A Markdown table of findings per rule and severity."""
+    if findings.empty:
+        return "No findings: every figure passed."
+    counts = findings.groupby(["rule", "severity"]).size().reset_index(name="count")
+    lines = ["| rule | severity | count |", "| --- | --- | --- |"]
+    lines += [f"| {r.rule} | {r.severity} | {r.count} |" for r in counts.itertuples()]
+    return "\n".join(lines)
+
+
+def publish_artifacts(settings: Settings, summary: ValidationSummary) -> None:
+    """Publish the run's findings (table), a summary (Markdown) and a link to the Data Docs."""
+    from prefect.artifacts import (
+        create_link_artifact,
+        create_markdown_artifact,
+        create_table_artifact,
+    )
+
+    with store.connect(settings.db_path, read_only=True) as con:
+        findings = store.read_validation_results(con)
+    columns = ["severity", "rule", "figure_id", "related_figure_ids", "doc_id", "message"]
+    rows = [
+        {c: (None if pd.isna(v) else v) for c, v in row.items()}
+        for row in findings[columns].head(MAX_TABLE_ROWS).to_dict(orient="records")
+    ]
+    create_table_artifact(
+        rows,
+        key=FINDINGS_KEY,
+        description=f"{summary.findings} findings over {summary.figures} figures (first {MAX_TABLE_ROWS} shown)",
+    )
+    docs = Path(summary.data_docs) if summary.data_docs else None
+    markdown = (
+        f"# Validation {summary.run_id}\n\n{summary.figures} figures checked, {summary.findings} "
+        f"findings ({summary.errors} errors, {summary.warnings} warnings), {summary.suspect} suspect.\n\n"
+        + summarize_findings(findings)
+        + (f"\n\nData Docs: [{docs}]({docs.as_uri()})\n" if docs else "\n")
+    )
+    create_markdown_artifact(markdown, key=SUMMARY_KEY, description="validation summary")
+    if docs is not None:
+        create_link_artifact(docs.as_uri(), link_text="Great Expectations Data Docs", key=DOCS_KEY)

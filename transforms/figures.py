@@ -80,6 +80,7 @@ _SUFFIX_RE = re.compile(
     rf"""
     (?P<pp>[ \t\xa0]*(?:percentage[\s-]+points?|pp\b|ppts?\b|pct\.?\s*pts?\b))
     |(?P<bp>[ \t\xa0]*(?:basis[\s-]+points?|bps\b|bp\b))
+    |(?P<pts>[ \t\xa0]+(?:points?|pts)\b(?![\s-]+(?:of|to)\b))
     |(?P<pct>[ \t\xa0]*(?:%|％|per[\s-]?cents?\b|percents?\b|pct\b|percentage\b(?![\s-]+points?))|pc\b)
     |(?P<fold>-?fold\b)
     |(?P<times>[\s-]+times\b)
@@ -109,7 +110,7 @@ _PERCENT_OF_RE = re.compile(
     re.IGNORECASE,
 )
 _MULTIPLE_WORD_RE = re.compile(
-    r"\b(?=[DdTtQqHhFfSsEeNn])(?:(?P<w>doubl(?:ed|es|ing|e)|tripl(?:ed|es|ing|e)|quadrupl(?:ed|es|ing|e)|halv(?:ed|es|ing))\b"
+    r"\b(?=[DdTtQqHhFfSsEeNn])(?:(?P<w>doubl(?:ed|es|ing|e)|tripl(?:ed|es|ing|e)|quadrupl(?:ed|es|ing|e)|halv(?:ed|es|ing)|twice)\b"
     r"|(?P<fold>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold\b)",
     re.IGNORECASE,
 )
@@ -168,7 +169,8 @@ _DIRECTION_RE = re.compile(
     r"contraction|eased|slash(?:ed|es|ing)?|trimmed|trim|cut|cuts|cutting|reduced?|reduces|"
     r"reducing|reduction|lowered|lower|lowers|lowering|down|downward|negative|minus|shed|"
     r"lost|lose|loses|losing|erased|wiped|decline\s+of|drop\s+of|fall\s+of|slowed|weakened|"
-    r"depreciated|devalued|narrow(?:ed|ing|s)?)"
+    r"depreciated|devalued|narrow(?:ed|ing|s)?|pullbacks?|pull-backs?|pulled\s+back|corrections?|"
+    r"drawdowns?|draw-downs?|sell-?offs?|downturn|retreats?|retreating|knocked|erod(?:ed|ing|es))"
     r"|(?P<up>rose|rise|rises|rising|risen|grew|grow|grows|growing|growth|increased?|increases|"
     r"increasing|up|gained?|gains|jumped|jumps?|surged?|surges|surging|soared?|soaring|climbed|"
     r"climbs?|rallied|added|expanded|expands?|boosted|higher|raised|advanced|improved|"
@@ -189,7 +191,7 @@ _CLAUSE_CUT_RE = re.compile(
     re.IGNORECASE,
 )
 _DIRECTION_AFTER_RE = re.compile(
-    r"[ \t\xa0]*(?:(?P<down>lower|down|less|cheaper|fewer|smaller|"
+    r"[ \t\xa0]*(?:(?P<down>lower|down|less|cheaper|fewer|smaller|below|under|beneath|"
     r"decline|drop|decrease|reduction|fall|cut|loss|slump|plunge|contraction|off)"
     r"|(?P<up>higher|up|more|increase|rise|gain|growth|jump|surge|rally|bigger|larger))\b",
     re.IGNORECASE,
@@ -214,7 +216,7 @@ _CONTEXT_RE = re.compile(
     r"bonus|salary|salaries|wages?|subsid(?:y|ies)|grants?|tax(?:es)?|donat(?:ed|ion)|"
     r"expenses?|losses|loss|deficit|bonds?|notes|offering|proceeds|capital|plan\s+worth)"
     r"|(?P<parameters>parameters?|params)"
-    r"|(?P<tokens>tokens)"
+    r"|(?P<tokens>tokens|token\s+(?:usage|calls|consumption|volumes?|throughput|processing))"
     r"|(?P<count>users?|downloads?|subscribers?|customers?|visitors?|views|shipments?|units|"
     r"employees?|followers?|members?|accounts|devices?|vehicles?|deliveries|orders|stars|"
     r"installations?|installs|registrations?|transactions|rides|trips|queries|requests|calls|"
@@ -266,8 +268,41 @@ _ORDINAL_AFTER_RE = re.compile(r"(?:st|nd|rd|th)\b")
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*|[A-Z0-9]+s\b")
 _NOUN_PHRASE_RE = re.compile(
     r"(?:[ \t\xa0]+|-)(?P<w1>[A-Za-z][\w’'-]*)(?:[ \t\xa0]+(?P<w2>[A-Za-z][\w’'-]*|\d+[A-Za-z]\w*))?"
-    r"(?:[ \t\xa0]+(?P<w3>[A-Za-z][\w’'-]*))?"
+    r"(?:[ \t\xa0]+(?P<w3>[A-Za-z][\w’'-]*))?(?:[ \t\xa0]+(?P<w4>[A-Za-z][\w’'-]*))?"
+    r"(?:[ \t\xa0]+(?P<w5>[A-Za-z][\w’'-]*))?"
 )
+# a definite group ("the three operators", "both two") names a known set, it does not count it
+_DEFINITE_BEFORE_RE = re.compile(r"\b(?:the|these|those|both|all)[ \t\xa0]+\Z", re.IGNORECASE)
+_POSSESSIVE_BEFORE_RE = re.compile(r"\w['’]s?[ \t\xa0]+\Z")
+_SET_ADJ_AFTER_RE = re.compile(
+    r"[ \t\xa0]+(?:major|big|biggest|largest|leading|main|dominant|state-owned|state-run)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_START_RE = re.compile(r"(?:\A|[.!?\n\"“‘'(|:]\s*|\n)\Z")
+# "128K context window", "a context window of 1M": sizes of a model's context are tokens
+_CONTEXT_AFTER_RE = re.compile(r"[ \t\xa0-]+context\b", re.IGNORECASE)
+_CONTEXT_BEFORE_RE = re.compile(
+    r"\bcontext(?:[\s-]+(?:window|length|size))?s?\s+(?:of\s+|to\s+|up\s+to\s+|is\s+|at\s+)?\Z",
+    re.IGNORECASE,
+)
+# "for five sessions", "in 12 straight sessions", "three trading sessions": durations
+_SESSION_DURATION_RE = re.compile(
+    r"\b(?:for|over|past|last|previous|next|in|within|after)[ \t\xa0]+(?:the[ \t\xa0]+)?"
+    r"(?:(?:past|last|next|previous|first)[ \t\xa0]+)?\Z",
+    re.IGNORECASE,
+)
+# stock-index levels: a bare level near an index word ("slid 2% to 5,612.40", "the 5,400 level")
+_INDEX_WORD_RE = re.compile(
+    r"\b(?:[Ii]ndex|[Ii]ndices|[Ii]ndexes|Nasdaq|NASDAQ|Dow|S&P|Nikkei|FTSE|DAX|CAC|Hang\s+Seng|"
+    r"KOSPI|Kospi|Sensex|Nifty|Stoxx|STOXX|ASX|TSX|Topix|TOPIX|CSI|ChiNext|benchmark|gauge|"
+    r"Composite|blue[\s-]chips?)\b"
+)
+_LEVEL_BEFORE_RE = re.compile(
+    r"\b(?:to|at|around|near|above|below|from|of|under|over|past|toward|towards|the)[ \t\xa0]+"
+    r"(?:the[ \t\xa0]+)?\Z",
+    re.IGNORECASE,
+)
+_LEVEL_AFTER_RE = re.compile(r"[ \t\xa0]+(?:level|mark|line|threshold|handle)\b", re.IGNORECASE)
 _FUNCTION_WORDS = word_set("""
 of the a an and or to in on at by for from with as is are was were be been being will would
 can could may might should shall must do does did has have had this that these those it its
@@ -377,6 +412,8 @@ def _read_core(text: str, m: re.Match[str]) -> _Cand | None:
                                         and re.search(r"(?:thousand|million|billion|trillion)",
                                                       text[s:e], re.IGNORECASE)):
         return _spelled_unit_only(text, m)
+    if spelled and _is_group_or_name(text, s, e):
+        return None
     if not spelled and len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
         return None  # "000" of a split "80 , 000", "07" of a date
     if (spelled and _VAGUE_PAIR_RE.search(text, max(0, s - 12), s)) or (
@@ -396,6 +433,22 @@ def _read_core(text: str, m: re.Match[str]) -> _Cand | None:
         return None
     _read_qualifier(text, cand)
     return cand
+
+
+_CAP_WORDS_AFTER_RE = re.compile(r"[ \t\xa0]+[A-Z][\w’'-]*[ \t\xa0]+[A-Z]")
+
+
+def _is_group_or_name(text: str, s: int, e: int) -> bool:
+    """ "the three operators" (a known set) and "Three Mile Island" (a name) are not counts."""
+    if _DEFINITE_BEFORE_RE.search(text, max(0, s - 8), s):
+        return True
+    if _POSSESSIVE_BEFORE_RE.search(text, max(0, s - 3), s) and _SET_ADJ_AFTER_RE.match(text, e):
+        return True  # "China's three major telecom operators" names the set
+    if not text[s].isupper():
+        return False
+    if not _SENTENCE_START_RE.search(text, max(0, s - 3), s):
+        return True  # a capitalised number word inside a sentence belongs to a name
+    return _CAP_WORDS_AFTER_RE.match(text, e) is not None
 
 
 def _spelled_unit_only(text: str, m: re.Match[str]) -> _Cand | None:
@@ -484,13 +537,21 @@ def _read_suffix(text: str, c: _Cand) -> None:
         elif kind == "bp":
             # the contract has no bp unit downstream of extraction: 50 basis points = 0.5 pp
             c.unit, c.kind, c.end, c.mult = "pp", "percent", sm.end(), Decimal("0.01")
+        elif kind == "pts":
+            # index levels and moves ("shed 582 points"); a spelled "three points" is an argument
+            if not c.spelled:
+                c.unit, c.kind, c.end = "points", "points", sm.end()
         elif kind == "fold":
             c.unit, c.kind, c.end = "x", "multiple", sm.end()
         elif kind == "xmul":
             if c.unit is None and not c.spelled and not (sm.end() < n and text[sm.end()].isdigit()):
                 c.unit, c.kind, c.end = "x", "multiple", sm.end()
         elif kind == "times":
-            if _is_multiple(text, c, sm.end()):
+            if _TIMES_AFTER_RE.match(text, sm.end()) is None and not c.spelled and \
+                    c.number * (c.scale or 1) >= 1000:
+                # "downloaded 2.6 million times": a count of events, not a multiple
+                c.unit, c.kind, c.end = "count", "count", sm.end()
+            elif _is_multiple(text, c, sm.end()):
                 c.unit, c.kind, c.end = "x", "multiple", sm.end()
             else:
                 c.drop = True
@@ -572,11 +633,18 @@ def _read_noun(text: str, c: _Cand) -> None:
     nm = _NOUN_PHRASE_RE.match(text, c.end)
     words: list[str] = []
     if nm:
-        words = [w for w in (nm.group("w1"), nm.group("w2"), nm.group("w3")) if w]
+        words = [w for w in nm.group("w1", "w2", "w3", "w4", "w5") if w]
         if nm.group(0).startswith("-") and words and words[0].lower() in TIME_NOUNS:
             c.drop = True
             return
     lw = [w.lower().rstrip("’'") for w in words]
+    if c.scale is not None and not c.spelled and text[c.num_end:c.end] in ("K", "k", "M") and (
+            _CONTEXT_AFTER_RE.match(text, c.end) or
+            _CONTEXT_BEFORE_RE.search(text, max(0, c.start - 30), c.start)):
+        c.unit, c.kind = "tokens", "tokens"  # "a 256K context window"
+        return
+    if _gpu_hours(text, c, lw):
+        return
     if c.scale is not None and not c.spelled and text[c.num_end:c.end] in ("B", "M", "K", "T"):
         cm = _CAP_WORD_BEFORE_RE.search(text, max(0, c.start - 24), c.start)
         if cm is not None and cm.group(1) not in _SENTENCE_STARTERS:
@@ -608,13 +676,49 @@ def _read_noun(text: str, c: _Cand) -> None:
     # counted things
     noun_i = _count_noun_index(lw, c.spelled, words)
     if noun_i is not None:
+        if lw[noun_i] in ("sessions", "session") and (
+                "trading" in lw[:noun_i] or
+                _SESSION_DURATION_RE.search(text, max(0, c.start - 30), c.start)):
+            c.drop = True  # "fell for five sessions": a duration
+            return
         c.unit, c.kind = "count", "count"
         c.end = _word_end(text, c.end, noun_i + 1)
+        return
+    if _is_index_level(text, c):
+        c.unit, c.kind = "points", "points"
         return
     # "5m" could be metres, "4K" a resolution: such a number needs a unit from a neighbour
     c.weak = c.scale is not None and not c.spelled and \
         text[c.num_end:c.end].strip().lower() in ("m", "k", "t")
     c.kind = "bare"
+
+
+def _gpu_hours(text: str, c: _Cand, lw: list[str]) -> bool:
+    """ "2.8 million H800 GPU hours", "500,000 GPU-hours": compute time in hours (unit h)."""
+    for i, w in enumerate(lw[:4]):
+        if w in ("gpu-hours", "gpu-hour") or (w in ("gpu", "gpus") and i + 1 < len(lw)
+                                             and lw[i + 1] in ("hours", "hour")):
+            c.unit, c.kind = "h", "physical"
+            c.end = _word_end(text, c.end, i + (1 if "-" in w else 2))
+            return True
+        if w in _FUNCTION_WORDS:
+            return False
+    return False
+
+
+def _is_index_level(text: str, c: _Cand) -> bool:
+    """A bare level of a stock index ("closed at 24,723.10", "the 5,400 level")."""
+    if c.spelled or c.scale is not None or c.number < 100:
+        return False
+    digits = text[c.num_start:c.num_end]
+    if not ("," in digits or "." in digits or _LEVEL_AFTER_RE.match(text, c.end)):
+        return False
+    if not (_LEVEL_AFTER_RE.match(text, c.end) or
+            _LEVEL_BEFORE_RE.search(text, max(0, c.start - 16), c.start)):
+        return False
+    lo = max(0, c.start - 160)
+    cut = max(text.rfind(". ", lo, c.start), text.rfind("\n", lo, c.start))
+    return _INDEX_WORD_RE.search(text, max(lo, cut), c.start) is not None
 
 
 def _is_name_or_date(text: str, c: _Cand) -> bool:
@@ -649,8 +753,10 @@ def _word_end(text: str, pos: int, count: int) -> int:
 
 def _count_noun_index(lw: list[str], spelled: bool, words: list[str]) -> int | None:
     """Index of the counted noun among the words after a number, or None."""
-    for i, w in enumerate(lw[:3]):
+    for i, w in enumerate(lw[:5]):
         base = w.split("-")[-1] if "-" in w else w
+        if i >= 3 and not all(_is_modifier(x) for x in words[:i]):
+            return None  # "30,000 self-developed Kunlun P800 chips" only through such words
         if w in NOT_COUNT_NOUNS or base in NOT_COUNT_NOUNS:
             return None
         if w in _FUNCTION_WORDS and w not in _ADJ_OK:
@@ -668,11 +774,21 @@ def _count_noun_index(lw: list[str], spelled: bool, words: list[str]) -> int | N
     return None
 
 
+def _is_modifier(word: str) -> bool:
+    """A word that can stand between a number and its noun: a name, a code, a compound."""
+    return word[:1].isupper() or "-" in word or any(ch.isdigit() for ch in word) or \
+        word.lower() in _ADJ_OK
+
+
 def _looks_plural(word: str) -> bool:
     w = word.rstrip("’'")
     if len(w) < 3 or not w.endswith("s") or w.endswith(("ss", "us", "is", "'s", "’s")):
         return False
     return w.lower() not in NOT_COUNT_NOUNS
+
+
+_REFERENCE_RE = re.compile(r"(?:above|below|over|under|beyond|well\s+above|well\s+below)\s+the\s",
+                           re.IGNORECASE)
 
 
 def _read_qualifier(text: str, c: _Cand) -> None:
@@ -682,6 +798,8 @@ def _read_qualifier(text: str, c: _Cand) -> None:
     qm = _QUALIFIER_BEFORE_RE.search(text, max(0, c.start - 40), c.start)
     if qm is None:
         return
+    if _REFERENCE_RE.match(qm.group(0)):
+        return  # "above the 56.4 billion analysts expected": the reference amount is exact
     if qm.group("approx"):
         c.qualifier = "approx"
     elif qm.group("upto"):
@@ -692,6 +810,32 @@ def _read_qualifier(text: str, c: _Cand) -> None:
         c.qualifier = "under"
 
 
+# "double"/"triple"/"twice" are multiples only as a comparison or a change ("roughly double
+# last year's", "will double", "twice as fast"), not "twice a year", "a double", "double down"
+_MULT_NEXT_RE = re.compile(
+    r"\s+(?:in|by|to|its|their|the|that|what|from|last|this|his|her|our|over|again|"
+    r"year[\s-]on[\s-]year|[A-Z][\w&.-]*[’']s)\b|\s*(?:[.;,)]|\Z)")
+_TWICE_NEXT_RE = re.compile(r"\s+(?:as|the|that|what|its|their|his|her|our|this|last)\b")
+_MULT_BEFORE_RE = re.compile(
+    r"\b(?:will|would|could|can|may|might|should|shall|must|to|more\s+than|nearly|almost|"
+    r"roughly|about|around|over|at\s+least|some|than|to\s+more\s+than)\s+\Z",
+    re.IGNORECASE,
+)
+
+
+def _bare_multiple_ok(text: str, s: int, e: int, word: str) -> bool:
+    """Whether a bare "double"/"triple"/"twice" states a multiple."""
+    if word == "twice":
+        return _TWICE_NEXT_RE.match(text, e) is not None
+    if _MULT_NEXT_RE.match(text, e) is None:
+        return False
+    if re.match(r"\s+(?:the|its|their|his|her|our)\s+(?:number|amount|size|level|capacity|"
+                r"output|investment|rate|revenue|footprint|headcount)\b", text[e:e + 40]):
+        return True  # "double the size", "double its footprint" even without a modal
+    return _MULT_BEFORE_RE.search(text, max(0, s - 24), s) is not None or \
+        re.match(r"\s+(?:in|by|to|from|over|again|year)", text[e:e + 8]) is not None
+
+
 def _word_multiples(text: str) -> list[_Cand]:
     """Figures with no digits: "doubled" (2 x), "tripled", "halved", "tenfold"."""
     out = []
@@ -700,14 +844,13 @@ def _word_multiples(text: str) -> list[_Cand]:
             val = Decimal(_FOLD_WORDS[m.group("fold").lower()])
         else:
             w = m.group("w").lower()
-            val = Decimal(2) if w.startswith("doubl") else Decimal(3) if w.startswith("tripl") \
+            val = Decimal(2) if w.startswith(("doubl", "twice")) else Decimal(3) if w.startswith("tripl") \
                 else Decimal(4) if w.startswith("quad") else Decimal("0.5")
             # "double-digit", "double down" are not multiples
             nxt = text[m.end():m.end() + 8].lower()
             if nxt.startswith(("-digit", " digit", " down", "-edged", " standard", " check")):
                 continue
-            if w in ("double", "triple") and not re.match(r"\s+(?:in|by|to|its|their|the)\b",
-                                                            text[m.end():m.end() + 8]):
+            if w in ("double", "triple", "twice") and not _bare_multiple_ok(text, m.start(), m.end(), w):
                 continue
         c = _Cand(start=m.start(), end=m.end(), num_start=m.start(), num_end=m.end(), number=val,
                   scale=None, unit="x", kind="multiple", spelled=True)
@@ -755,6 +898,15 @@ _COMPARED_RE = re.compile(
 )
 
 
+_BACK_KINDS = frozenset({"parameters", "tokens", "physical", CURRENCY_KIND})
+_COMPARED_BACK_RE = re.compile(
+    r"(?:[ \t\xa0]+(?:in|during|for|at|as\s+of|by)[ \t\xa0]+[\w -]{1,20}?)?[ \t\xa0]*,?[ \t\xa0]*"
+    r"(?:(?:up|down)[ \t\xa0]+)?(?:from|versus|vs\.?|compared\s+(?:with|to))[ \t\xa0]+"
+    r"(?:(?:a|the|about|around|nearly|roughly|some|just)[ \t\xa0]+)?\Z",
+    re.IGNORECASE,
+)
+
+
 def _connected(text: str, a: _Cand, b: _Cand) -> bool:
     if b.start - a.end > 24 or b.start <= a.end:
         return False
@@ -769,6 +921,10 @@ def _share_units(text: str, cands: list[_Cand]) -> None:
         if a.unit is not None or a.kind not in ("bare", None) or b.unit is None:
             continue
         if not _connected(text, a, b):
+            if a.scale is not None and b.scale is not None and b.kind in _BACK_KINDS and \
+                    b.start - a.end < 48 and _COMPARED_BACK_RE.match(text, a.end, b.start):
+                # "reached 16.4 trillion in May, up from 4.5 trillion tokens"
+                a.unit, a.kind, a.mult = b.unit, b.kind, b.mult
             continue
         if b.kind in (CURRENCY_KIND, "percent", "multiple", "parameters", "tokens", "physical") or \
                 (b.kind == "count" and not a.spelled):
@@ -813,6 +969,7 @@ def _infer_units(text: str, cands: list[_Cand], sentences: SentenceIndex) -> Non
         if a.loss and b.kind == CURRENCY_KIND and b.unit == a.unit and not b.negative and \
                 b.start - a.end < 40 and _LOSS_COMPARED_RE.match(text, a.end, b.start):
             b.negative = b.loss = True
+    _inherit_along(text, live)
     # a bare amount repeating a known money amount ("380 billion may only be a ticket")
     for c in cands:
         if c.kind == "bare" and not c.drop and c.unit is None and c.scale is not None:
@@ -823,6 +980,47 @@ def _infer_units(text: str, cands: list[_Cand], sentences: SentenceIndex) -> Non
             elif c.scale >= 10 ** 6 and not c.spelled and not c.weak:
                 c.unit, c.kind = "count", "count"
                 _read_sign(text, c, sentences.span_at(c.start)[0])
+
+
+_APPOSITIVE_RE = re.compile(
+    r"[ \t\xa0]*,[ \t\xa0]*or[ \t\xa0]+(?:(?:about|around|roughly|nearly|almost|some|"
+    r"approximately)[ \t\xa0]+)?\Z", re.IGNORECASE)
+_PAREN_RE = re.compile(r"[ \t\xa0]*[(\[][ \t\xa0]*(?:(?:or|about|around|roughly|approximately|"
+                       r"nearly|almost|some|~)[ \t\xa0]*)?\Z", re.IGNORECASE)
+_RANGE_RE = re.compile(r"[ \t\xa0]*(?:to|-|–|and)[ \t\xa0]*\Z", re.IGNORECASE)
+# a fall named by a noun applies to the whole range after it: "a pullback of 10% to 15%"
+_DOWN_NOUN_OF_RE = re.compile(
+    r"\b(?:pullbacks?|pull-backs?|corrections?|drawdowns?|declines?|drops?|falls?|slumps?|"
+    r"plunges?|cuts?|reductions?|contractions?|sell-?offs?|retreats?|slides?|dips?|losses|"
+    r"loss|decreases?|between)[ \t\xa0]+(?:of[ \t\xa0]+)?(?:(?:about|around|roughly|some|"
+    r"between|up[ \t\xa0]+to|as[ \t\xa0]+much[ \t\xa0]+as)[ \t\xa0]+)?\Z",
+    re.IGNORECASE,
+)
+_SIGNED_KINDS = frozenset({"percent", CURRENCY_KIND, "points"})
+
+
+def _inherit_along(text: str, live: list[_Cand]) -> None:
+    """Restatements and ranges share the sign (and a conversion the qualifier) of the figure before."""
+    for a, b in itertools.pairwise(live):
+        if b.start - a.end > 30 or b.start < a.end:
+            continue
+        if _PAREN_RE.match(text, a.end, b.start):
+            # "about HK$60 billion ($7.7 billion)": the conversion is as approximate
+            if a.kind == CURRENCY_KIND and b.kind == CURRENCY_KIND:
+                if b.qualifier == "exact":
+                    b.qualifier = a.qualifier
+                if a.negative and not b.negative:
+                    b.negative, b.loss = True, a.loss
+            continue
+        if not a.negative or b.negative or b.kind not in _SIGNED_KINDS or a.kind not in _SIGNED_KINDS:
+            continue
+        if text[a.start] in "-−–" or text[a.start:a.start + 5].lower() == "minus":
+            continue  # "-5% to 10%" is a range across zero
+        if _APPOSITIVE_RE.match(text, a.end, b.start):
+            b.negative = True  # "lost 2.3%, or 582 points"
+        elif a.unit == b.unit and _RANGE_RE.match(text, a.end, b.start) and \
+                _DOWN_NOUN_OF_RE.search(text, max(0, a.start - 40), a.start):
+            b.negative = True  # "a pullback of 10% to 15%"
 
 
 _JAPAN_RE = re.compile(r"\b(?:Japan|Japanese|Tokyo|Osaka|yen|JPY|Nikkei|Topix|BOJ)\b")
@@ -910,7 +1108,7 @@ def _read_sign(text: str, c: _Cand, sent_start: int) -> None:
         return
     # words right after the figure ("32% lower", "a 5% decline")
     am = _DIRECTION_AFTER_RE.match(text, c.end)
-    if am and c.kind in ("percent", CURRENCY_KIND):
+    if am and c.kind in ("percent", CURRENCY_KIND, "points"):
         if am.group("down"):
             c.negative = True  # "32% lower", "2.2 percentage points lower than", "a 5% decline"
             return
@@ -943,5 +1141,5 @@ def _read_sign(text: str, c: _Cand, sent_start: int) -> None:
         if _COUNT_DOWN_RE.search(text, max(0, hi - 60), hi):
             c.negative = True
         return
-    if c.kind in ("percent", CURRENCY_KIND):
+    if c.kind in ("percent", CURRENCY_KIND, "points"):
         c.negative = True

@@ -89,6 +89,12 @@ CHINESE_CURRENCY = {
 
 # Physical units written after the number: regex fragment -> (unit, multiplier).
 PHYSICAL_UNITS: list[tuple[str, str, Decimal]] = [
+    # computing power: FLOPS with SI prefixes ("34 EFLOPS", "2 exaflops") in base FLOPS
+    (r"EFLOPS|E[Ff]lops|exa[Ff][Ll][Oo][Pp][Ss]", "FLOPS", Decimal(10) ** 18),
+    (r"PFLOPS|P[Ff]lops|peta[Ff][Ll][Oo][Pp][Ss]", "FLOPS", Decimal(10) ** 15),
+    (r"TFLOPS|T[Ff]lops|tera[Ff][Ll][Oo][Pp][Ss]", "FLOPS", Decimal(10) ** 12),
+    (r"GFLOPS|G[Ff]lops|giga[Ff][Ll][Oo][Pp][Ss]", "FLOPS", Decimal(10) ** 9),
+    (r"FLOPS|FLOPs", "FLOPS", Decimal(1)),
     (r"TWh|terawatt[\s-]hours?", "Wh", Decimal(10) ** 12),
     (r"GWh|gigawatt[\s-]hours?", "Wh", Decimal(10) ** 9),
     (r"MWh|megawatt[\s-]hours?", "Wh", Decimal(10) ** 6),
@@ -142,7 +148,7 @@ quarters quarter decades decade centuries century nights night mornings times ti
 consecutive straight successive percent points point steps step stages stage phases phase
 ways way reasons reason things thing aspects aspect examples example questions question
 issues issue factors factor areas area pillars pillar principles principle trends trend
-lessons lesson takeaways takeaway rounds round sessions session generations generation
+lessons lesson takeaways takeaway rounds round generations generation
 levels level parts part is was has does says shows means remains seems looks represents
 includes requires makes takes gives goes comes becomes stands runs gets sees keeps sets
 of us them these those its his hers ours yours theirs as less plus minus degrees degree
