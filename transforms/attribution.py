@@ -35,7 +35,20 @@ _METRIC_CUES: list[tuple[str, str]] = [
         r"|data[- ]cent(?:er|re)s?\s+(?:spending|investments?|construction)",
     ),
     ("market_cap", r"market\s+(?:value|cap(?:itali[sz]ation)?|valuation)"),
-    ("market_share", r"market\s+shares?|share\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}market"),
+    (
+        "market_share",
+        r"market\s+shares?|share\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}market|vendor\s+shares?",
+    ),
+    ("gpu_hours", r"GPU[- ]hours?"),
+    (
+        "benchmark_score",
+        r"benchmarks?|scor(?:e|es|ed|ing)\b|accuracy|pass@\d|MMLU\w*|AIME|GPQA\w*|SWE-bench\w*|MATH-?500"
+        r"|HumanEval|LiveCodeBench|Codeforces|Arena",
+    ),
+    ("turnover", r"turnover|trading\s+volume"),
+    ("net_inflow", r"net\s+(?:in|out)flows?|net\s+(?:buying|purchases)"),
+    ("credit_line", r"credit\s+(?:line|facility)|revolving\s+credit|loan\s+facility"),
+    ("liquidity", r"liquidity"),
     ("commission_rate", r"commission\s+rates?|take\s+rates?"),
     ("fx_rate", r"exchange\s+rates?"),
     ("eps", r"earnings\s+per\s+(?:share|ADS)|\bEPS\b|per\s+ADS"),
@@ -51,7 +64,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
         "net_profit",
         r"net\s+(?:profits?|income|earnings|loss(?:es)?)|profits?|earnings|(?<!operating\s)\blosses\b|\bnet\s+loss",
     ),
-    ("buyback", r"buy-?backs?|share\s+repurchases?|repurchas\w*|buy\s+back"),
+    ("buyback", r"buy-?backs?|share\s+repurchases?|repurchas\w*|(?:buy|bought|buying|buys)\s+back"),
     ("dividend", r"dividends?"),
     (
         "stock_price",
@@ -67,20 +80,29 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     (
         "cost",
-        r"deployment\s+costs?|training\s+costs?|inference\s+costs?|costs?|prices?|pricing|cheaper",
+        r"deployment\s+costs?|training\s+costs?|inference\s+costs?|costs?|prices?|priced|pricing|cheaper"
+        r"|charg(?:ed|ing)\b",
     ),
     (
         "usage",
         r"usage|invocations?|API\s+calls?|calls?(?:\s+volume)?|traffic|token\s+consumption|consumption"
         r"|queries|requests",
     ),
-    ("revenue", r"revenues?|sales|turnover|top\s+line"),
+    ("revenue", r"revenues?|sales|top\s+line"),
     (
         "expenses",
         r"expenses|charges?|write-?downs?|impairments?|opex|operating\s+costs|R&D"
         r"|research\s+and\s+development|spending|expenditures?",
     ),
-    ("investment", r"invest\w*|funding|financing|fund(?:raising)?\s+round|stake"),
+    (
+        "market_size",
+        r"(?<!['’]s\s)(?:cloud|IT|infrastructure|services|software|AI)\s+spending(?!\s+(?:by|of)\b)",
+    ),
+    (
+        "investment",
+        r"invest\w*|funding|financing|fund(?:raising)?\s+round|stake|put\s+in"
+        r"|contributed(?=\s+(?:about\s+|roughly\s+|some\s+)?(?:US|HK)?[$€£¥])",
+    ),
     ("valuation", r"valuations?|valued\s+at|value\b"),
     (
         "market_size",
@@ -109,16 +131,22 @@ _CUE_METRIC = {f"c{i}": metric for i, (metric, _) in enumerate(_METRIC_CUES)}
 # Count nouns read right after a number: "16.9k stars", "4 H20s", "200 business lines".
 _COUNT_NOUNS: list[tuple[str, str]] = [
     ("github_stars", r"stars?"),
+    ("gpu_hours", r"(?:[\w-]+\s+){0,2}?GPU[- ]hours?"),
     (
         "gpus",
-        r"GPUs?|H\d{2,3}s?|A\d{2,3}s?|B\d{3}s?|GB\d{3}s?|chips?|accelerators?|graphics\s+cards?",
+        r"(?:[A-Z][\w-]*\s+){0,3}?(?:GPUs?|[A-Z]{1,2}\d{2,4}s?\b(?!\s+GPU[- ]hours?)|chips?|accelerators?|graphics\s+cards?"
+        r"|processors?)",
     ),
+    ("cities", r"(?:more\s+|new\s+|other\s+)?cities"),
+    ("sites", r"(?:[\w-]+\s+){0,1}?(?:sites|campuses|locations)"),
+    ("countries", r"countries|markets\s+worldwide"),
     ("business_lines", r"business\s+lines?|lines\s+of\s+business"),
-    ("models", r"(?:[\w-]+\s+){0,2}?models?"),
+    ("models", r"(?:[\w-]+\s+){0,2}?(?:models?|versions|variants)\b"),
     ("users", r"(?:[\w-]+\s+){0,2}?(?:users|subscribers|MAUs?|DAUs?)"),
     ("downloads", r"downloads?"),
     ("rides", r"rides|trips"),
     ("employees", r"employees|staff|workers"),
+    ("analysts", r"analysts"),
     ("customers", r"(?:[\w-]+\s+){0,1}?(?:customers|clients)"),
     ("developers", r"developers"),
     ("agents", r"(?:AI\s+)?agents"),
@@ -162,7 +190,7 @@ _BUSINESS_GROWTH = re.compile(
 )
 _PER_UNIT = re.compile(
     r"\s*(?:per|a|an|/|for\s+(?:every|each))\s+(?:(?P<share>share|ADS|ADR)\b|(?:thousand\s+|million\s+|1,?000\s+|1\s+million\s+)?"
-    r"(?:tokens?|tok|hour|GPU|month|year|user|seat|image|minute|second|query|call|unit|kilowatt|kWh|MWh|GB|TB|chip))",
+    r"(?:(?:input|output|cached|GPU|[\w-]+)\s+){0,2}?(?:tokens?|tok|hours?|GPU|month|year|user|seat|image|minute|second|query|call|unit|kilowatt[- ]hour|kilowatt|kWh|MWh|GB|TB|chip))",
     _I,
 )
 _NON_MONEY = frozenset({"%", "pp", "bp", "x", "count", "parameters", "tokens", "W", "Wh", "B"})
@@ -295,6 +323,49 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# Asides inside a sentence: names there are not the sentence's subject ("Marketing services
+# revenue, which includes ads on WeChat, jumped 21%"; "Tianyi Cloud, China Telecom's cloud brand,").
+_ASIDE = re.compile(
+    r"\([^()\n]{0,120}\)"
+    r"|[ \t][-–—][ \t][^-–—\n]{1,120}?[ \t][-–—][ \t]"
+    r"|,\s+(?:which|who|whose|where)\b[^,;\n]{0,150},"
+    r"|(?P<appos>,\s+(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+(?:[\w-]+\s+){0,2}[\w-]+,)"
+)
+_MAKER_AFTER = re.compile(r"\s+(?:maker|developer|creator|owner|parent|operator|publisher)\b", _I)
+# Metrics a company reports for a period: a product named in an earlier sentence is not their owner.
+_FINANCIAL = frozenset(
+    {"revenue", "ai_revenue", "gross_profit", "operating_profit", "net_profit", "eps", "expenses",
+     "capex", "buyback", "dividend", "gross_margin", "operating_margin", "net_margin",
+     "stock_price", "market_cap", "valuation", "investment"}
+)  # fmt: skip
+_MOVE_BEFORE = re.compile(
+    r"\b(?:closed|ended|finished|settled|opened|traded|fell|rose|slid|dropped|lost|gained|jumped|tumbled|"
+    r"shed|plunged|slumped|surged|soared|sank|climbed|declined|advanced|retreated|rallied|edged\s+(?:up|down|"
+    r"higher|lower)|was\s+(?:up|down))\s+(?:more\s+than\s+|about\s+|nearly\s+|almost\s+|over\s+|"
+    r"as\s+much\s+as\s+|roughly\s+|some\s+)?$",
+    _I,
+)
+_PRICE_AFTER_MOVE = re.compile(
+    r"\s*(?:higher|lower)?\s*(?:in\s+[\w\s-]{1,30}?\s+)?(?:to|at)\s+(?:about\s+|around\s+|roughly\s+)?",
+    _I,
+)
+_FX_BEFORE = re.compile(r"(?:US)?\$\s?1\s*=\s*$|\bexchange\s+rate\s+of\s+$", _I)
+_TIMES_OVER_TIME = re.compile(
+    r"\s*(?:the\s+(?:level|size|volume|number|figure)\s+(?:of\s+(?:a|one|two|last)\b|when|in|at|seen|recorded)"
+    r"|since\b|from\s+(?:a\s+year|last|the\s+(?:same|previous|prior))|(?:a|one)\s+year\s+(?:ago|earlier))",
+    _I,
+)
+_THE_QUARTER = re.compile(
+    r"\b(?:in|during|for|at)\s+the\s+(?:quarter|period|half)\b|\bquarter[- ]end\b|\bthe\s+quarter['’]s\b", _I
+)
+_RESULTS = re.compile(
+    r"\b(?:results|reported|reports|earnings|revenue|profit|quarterly|quarter|financial\s+report)\b", _I
+)
+_REPORT_VALUE = re.compile(r"(?:FY)?\d{4}-[QH]\d(?:\.\.(?:FY)?\d{4}-[QH]\d)?$")
+_DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}$")
+_TRADING_METRICS = frozenset({"stock_price", "market_cap", "fx_rate", "turnover", "net_inflow"})
+
+
 @dataclass(slots=True)
 class _Sentence:
     start: int
@@ -331,6 +402,71 @@ class _Attributor:
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._sentences: dict[int, _Sentence] = {}
         self.groups = self._list_groups()
+        mention_ends = {m.end for m in self.mentions}
+        # an appositive ("Tianyi Cloud, China Telecom's cloud brand,") follows a name
+        self.asides = [
+            (m.start(), m.end())
+            for m in _ASIDE.finditer(text)
+            if not m.group("appos") or m.start() in mention_ends
+        ]
+        lead_end = self._lead_end()
+        self.subject = self._find_subject(lead_end)
+        self.report_period, self.trading_day = self._document_periods(lead_end)
+
+    # --- document context ----------------------------------------------------------------------
+    def _lead_end(self) -> int:
+        """End of the headline and the first two paragraphs of body text (the lead)."""
+        paras = 0
+        pos = 0
+        for m in re.finditer(r"\n\s*\n", self.text):
+            chunk = self.text[pos : m.start()]
+            pos = m.end()
+            if len(chunk) > 120 or re.search(r"[.!?]\s", chunk):
+                paras += 1
+                if paras >= 2:
+                    return m.start()
+            if pos > 4000:
+                break
+        return min(len(self.text), max(pos, 1500))
+
+    def _find_subject(self, lead_end: int) -> str | None:
+        """The company the document is about: named in the headline or lead, and named most."""
+        title_end = self.spans[0][1] if self.spans else 0
+        scores: dict[str, float] = {}
+        for m in self.mentions:
+            if m.kind != "company" or not m.known:
+                continue
+            bonus = 3.0 if m.start < title_end else 1.0 if m.start < lead_end else 0.0
+            scores[m.canonical] = scores.get(m.canonical, 0.0) + 1.0 + bonus
+        if not scores:
+            return None
+        best = max(scores, key=lambda name: scores[name])
+        return best if scores[best] >= 3.0 else None
+
+    def _document_periods(self, lead_end: int) -> tuple[str | None, str | None]:
+        """The reporting period of a results story and the trading day of a market story."""
+        report: str | None = None
+        day: str | None = None
+        lead = find_periods(self.text, self.published, start=0, end=lead_end)
+        if _RESULTS.search(self.text, 0, lead_end):
+            for p in lead:
+                if not p.baseline and len(p.values) == 1 and _REPORT_VALUE.match(p.values[0]):
+                    report = p.values[0]
+                    break
+        if self.published is not None:
+            for p in lead:
+                if p.precision == "day" and len(p.values) == 1:
+                    d = date.fromisoformat(p.values[0])
+                    if 0 <= (self.published - d).days <= 6:
+                        day = p.values[0]
+                        break
+            if day is None:
+                day = self.published.isoformat()
+        return report, day
+
+    def _in_aside(self, start: int, end: int) -> bool:
+        i = bisect_right(self.asides, (start, 1 << 60)) - 1
+        return i >= 0 and self.asides[i][0] <= start and end <= self.asides[i][1]
 
     # --- setup ---------------------------------------------------------------------------------
     def _inside_figure(self, start: int, end: int) -> bool:
@@ -347,6 +483,8 @@ class _Attributor:
     def _is_salient(self, m: Mention) -> bool:
         """A mention that can be what a figure is about: not a source, example, rival or venue."""
         if not m.is_subject_kind:
+            return False
+        if self._in_aside(m.start, m.end) or _MAKER_AFTER.match(self.text, m.end):
             return False
         before = self.text[max(0, m.start - 60) : m.start]
         if _EXAMPLE_BEFORE.search(before) or _COMPARE_BEFORE.search(before):
@@ -413,12 +551,23 @@ class _Attributor:
             earlier = seen.get((fig.unit, round(fig.value, 6)))
             if not cue_found and earlier is not None and earlier.metric:
                 metric = earlier.metric
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and prev.metric == "stock_price"
+                and fig.unit not in _NON_MONEY
+                and prev.start >= sent.start
+                and _PRICE_AFTER_MOVE.fullmatch(self.text, prev.end, fig.start)
+            ):
+                metric, cue_found = "stock_price", True  # "fell 4.1% to HK$118.20"
             basis = self._basis(fig, k, sent, metric)
             entity = self._entity(fig, k, si, sent, metric)
             if entity is None and earlier is not None and not cue_found:
                 entity = earlier.entity
-            period = self._period(fig, k, si, sent, metric, earlier)
+            if entity is None and metric not in {"market_size", "market_share"}:
+                entity = self.subject
             kind = self._kind(fig, sent)
+            period = self._period(fig, k, si, sent, metric, earlier, basis, kind)
             new = replace(fig, metric=metric, basis=basis, entity=entity, period=period, kind=kind)
             out.append(new)
             if fig.unit not in {"%", "pp", "x", "count"}:
@@ -437,6 +586,8 @@ class _Attributor:
             if noun:
                 return noun, True
         after = self.text[last.end : min(sent.end, last.end + 240)]
+        if _FX_BEFORE.search(self.text, max(sent.start, first.start - 24), first.start):
+            return "fx_rate", True  # "($1 = 7.1180 Chinese yuan renminbi)"
         if fig.unit not in _NON_MONEY:
             per = _PER_UNIT.match(after)
             if per:
@@ -451,6 +602,8 @@ class _Attributor:
         clause_start = sent.start
         for brk in _CLAUSE_BREAK.finditer(self.text, sent.start, first.start):
             clause_start = brk.end()
+        if self._is_stock_move(first.start, clause_start, sent):
+            return "stock_price", True
         if not any(
             clause_start <= cs < first.start for cs, _, _ in sent.cues
         ) and _BUSINESS_GROWTH.search(self.text, clause_start, first.start):
@@ -476,6 +629,29 @@ class _Attributor:
             if cs >= last.end and not _CLAUSE_BREAK.search(self.text, last.end, cs):
                 return metric, True
         return "other", False
+
+    def _is_stock_move(self, pos: int, clause_start: int, sent: _Sentence) -> bool:
+        """ "SMIC (0981) tumbled 6.9%", "the Hang Seng Tech Index slid 5.2%": a price move."""
+        if not _MOVE_BEFORE.search(self.text, max(clause_start, pos - 60), pos):
+            return False
+        if any(clause_start <= cs < pos for cs, _, _ in sent.cues):
+            return False  # "revenue rose 24%" names its own metric
+        i = bisect_left(self.mention_starts, pos) - 1
+        while i >= 0 and self.mentions[i].start >= sent.start:
+            m = self.mentions[i]
+            if m.kind == "index":
+                return True
+            if m.kind == "company" and m.start >= clause_start:
+                # a listed company moving: a stock code or trading words nearby say so
+                return bool(
+                    re.search(
+                        r"\(\d{4,6}(?:\.\w+)?\)|\b(?:shares?|stocks?|trading|index|Hang\s+Seng|Nasdaq)\b",
+                        self.text[max(0, sent.start - 400) : sent.end],
+                        _I,
+                    )
+                )
+            i -= 1
+        return False
 
     def _count_noun(self, fig: Figure) -> str | None:
         # The noun is usually inside the figure's words ("2 MoE models") or right after them.
@@ -535,12 +711,16 @@ class _Attributor:
         if fig.unit == "x":
             if re.search(r"\b(?:doubl|tripl|quadrupl)\w*", fig.surface, _I):
                 return "change"
+            if _TIMES_OVER_TIME.match(after) or re.match(r"\s*(?:year[- ]on[- ]year|yoy)\b", after, _I):
+                return "change"  # "eight times the level of a year ago": the same metric grew
             if _RATIO_AFTER.match(after) or _MULTIPLE_RATIO.search(before[-40:]):
                 return "ratio"
             if _CHANGE_WORDS.search(before[-50:]) or re.search(r"fold", fig.surface, _I):
                 return "change"
             return "ratio"
         if fig.unit == "%":
+            if fig.surface[:1] in "+-−" or self.text[fig.start - 1 : fig.start] in {"+", "-", "−"}:
+                return "change"  # "+62% y/y" in a results summary
             if metric in _LEVEL_METRICS and metric != "adoption":
                 return "level"  # "a market share of 26.1%" is the share itself
             if metric == "adoption" or _SHARE_BEFORE.search(before):
@@ -557,7 +737,7 @@ class _Attributor:
             if metric in _LEVEL_METRICS:
                 return "level"
             if _COMPARATIVE_THAN.match(after):
-                return "ratio"  # "99.8% cheaper than GPT-4"
+                return "change"  # "99.8% cheaper than GPT-4": a difference, like "decreased by 90%"
             if re.match(
                 r"\s*(?:[\w-]+\s+){0,2}?(?:growth|increase|rise|decline|drop|jump|gain|higher|lower|up|down|"
                 r"year[- ]on[- ]year|year[- ]over[- ]year|yoy|more|less)\b",
@@ -622,12 +802,14 @@ class _Attributor:
             if self.salient(i):
                 return self.mentions[i].canonical
             i -= 1
-        # Carried from the sentences just before: the last salient mention there.
+        # Carried from the sentences just before: the last salient mention there; a company's
+        # reported numbers are not carried over to a product named in passing.
+        financial = metric in _FINANCIAL and self.subject is not None
         for prev in self._context_sentences(si):
             s, e = self.spans[prev]
             j = bisect_left(self.mention_starts, e) - 1
             while j >= 0 and self.mentions[j].start >= s:
-                if self.salient(j):
+                if self.salient(j) and not (financial and self.mentions[j].kind == "product"):
                     return self.mentions[j].canonical
                 j -= 1
         return None
@@ -660,18 +842,49 @@ class _Attributor:
 
     # period ----------------------------------------------------------------------------------
     def _period(
-        self, fig: Figure, k: int, si: int, sent: _Sentence, metric: str, earlier: Figure | None
+        self,
+        fig: Figure,
+        k: int,
+        si: int,
+        sent: _Sentence,
+        metric: str,
+        earlier: Figure | None,
+        basis: str | None,
+        kind: str,
     ) -> str | None:
         value = self._period_in_sentence(fig, k, sent)
+        if metric in _TRADING_METRICS:
+            # Prices, market values and rates are quoted on a day: the story's trading day
+            # unless the sentence names another; a move over a span ("so far this year") keeps it.
+            if value is not None and (len(value) >= 7 or basis == "change"):
+                return value  # a day or month named ("currently"), or a move over a span
+            return self.trading_day
         if value is None and earlier is not None and earlier.period:
             return earlier.period
+        if value is None and self.report_period and _THE_QUARTER.search(self.text, sent.start, sent.end):
+            return self.report_period  # "in the quarter" of a results story
         if value is None:
+            ahead = kind in {"forecast", "target"}
             for prev_idx in self._context_sentences(si):
                 prev = self.sentence(prev_idx)
-                usable = [p for p in prev.periods if not p.baseline and len(p.values) == 1]
+                usable = [
+                    p
+                    for p in prev.periods
+                    if not p.baseline
+                    and len(p.values) == 1
+                    and (ahead or not _is_future(p.values[0], self.published))
+                ]
                 if usable:
                     value = usable[-1].values[0]
+                    if (
+                        self.report_period
+                        and metric in _FINANCIAL
+                        and re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", value)
+                    ):
+                        value = self.report_period  # a month or day named in passing
                     break
+        if value is None and self.report_period and kind != "forecast":
+            value = self.report_period
         if value is None and self.published and _EVENT_RE.search(self.text, sent.start, sent.end):
             value = f"{self.published.year}-{self.published.month:02d}"
         if value is not None and metric not in _DAILY_METRICS:
@@ -711,7 +924,7 @@ class _Attributor:
             else:
                 dist = 0
             if p.baseline:
-                dist += 150
+                continue  # "up 19% from a year earlier": the comparison base
             if best is None or dist < best[0]:
                 best = (dist, p)
         if best is None:
@@ -771,3 +984,23 @@ def _number_end(surface: str) -> int:
         _I,
     )
     return m.end() if m else 0
+
+
+def _is_future(value: str, published: date | None) -> bool:
+    """Whether a calendar period ends after the publication date (FY periods: unknown, False)."""
+    if published is None or value.startswith("FY"):
+        return False
+    last = value.split("..")[-1]
+    m = re.fullmatch(r"(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2}))(?:-\d{2})?)?", last)
+    if not m:
+        return False
+    year = int(m.group(1))
+    if m.group(2):
+        end_month = int(m.group(2)) * 3
+    elif m.group(3):
+        end_month = int(m.group(3)) * 6
+    elif m.group(4):
+        end_month = int(m.group(4))
+    else:
+        return year > published.year
+    return (year, end_month) > (published.year, published.month)

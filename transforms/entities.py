@@ -12,7 +12,7 @@ from dataclasses import dataclass
 # Kinds whose mentions name a source or a person, never the subject of a figure.
 SOURCE_KINDS = frozenset({"analyst", "media", "person"})
 ENTITY_KINDS = frozenset(
-    {"company", "product", "segment", "market", "person", "analyst", "media", "other"}
+    {"company", "product", "segment", "market", "index", "person", "analyst", "media", "other"}
 )
 
 
@@ -176,7 +176,7 @@ _NOT_NAMES = frozenset(
     ]
 )
 _CURRENCY_PREFIX = re.compile(
-    r"^(?:RMB|USD|US|HKD|HK|CNY|EUR|GBP|JPY|YUAN|FY|CY|GB|TB|MB|KB)\d", re.I
+    r"^(?:RMB|USD|US|HKD|HK|CNY|EUR|GBP|JPY|YUAN|FY|CY|GB(?!\d{3}\b)|TB|MB|KB)\d", re.I
 )
 
 
@@ -267,7 +267,7 @@ class EntityCatalog:
                 mentions.append(Mention(start, end, name, "other", False))
             insort(taken, (start, end))
         mentions.sort(key=lambda m: m.start)
-        return mentions
+        return _resolve_short_forms(_extend_versions(text, mentions))
 
 
 def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
@@ -313,3 +313,50 @@ def _suffix_name(text: str, m: re.Match[str]) -> tuple[int, int, str] | None:
     if suffix in _CORP_SUFFIXES:
         return (start, m.end("sfx_head"), " ".join(head))
     return (start, m.end("sfx"), " ".join([*head, suffix]))
+
+
+# A version or tier written after a product name makes the mention more specific:
+# "ERNIE 4.5 Turbo", "Doubao 1.6", "Doubao Pro", "GB200 NVL72", "ERNIE X1.1".
+_VERSION_SUFFIX = re.compile(
+    r"(?:[ -](?:[VRXvrx]?\d{1,2}(?:\.\d{1,2})+|[VRX]\d{1,2}|\d{1,2}(?![\d.,%]|\s*(?:[A-Za-z]|\$))"
+    r"|[A-Z]{2,4}\d{1,3}(?![\w.,%])))?"
+    r"(?:[ -](?:Turbo|Pro|Lite|Max|Plus|Mini|Flash|Ultra|Thinking|Instruct|Preview|Omni|Vision)\b)*"
+)
+_EXTENDABLE = frozenset({"product", "other"})
+
+
+def _extend_versions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Grow product mentions over a version or tier that follows them, absorbing what it covers."""
+    out: list[Mention] = []
+    skip_until = -1
+    for m in mentions:
+        if m.start < skip_until:
+            continue
+        if m.kind in _EXTENDABLE:
+            v = _VERSION_SUFFIX.match(text, m.end)
+            if v and v.end() > m.end:
+                # the canonical family name, then the version as written ("Ernie 4.5" -> "ERNIE 4.5")
+                name = m.canonical + text[m.end : v.end()].replace("-", " ", 1)
+                if text[m.end] == "-":
+                    name = m.canonical + text[m.end : v.end()]
+                m = Mention(m.start, v.end(), name, m.kind, m.known)
+                skip_until = v.end()
+        out.append(m)
+    return out
+
+
+def _resolve_short_forms(mentions: list[Mention]) -> list[Mention]:
+    """An unlisted name that ends a known name in the same text stands for it ("AI Cloud")."""
+    tails: dict[str, Mention] = {}
+    for k in mentions:
+        if k.known:
+            words = k.canonical.split()
+            for i in range(1, len(words)):
+                tails.setdefault(" ".join(words[i:]), k)
+    if not tails:
+        return mentions
+    out = []
+    for m in mentions:
+        full = None if m.known else tails.get(m.canonical)
+        out.append(Mention(m.start, m.end, full.canonical, full.kind, True) if full else m)
+    return out

@@ -53,7 +53,10 @@ _PERIOD = re.compile(
     (?P<iso>\b{_Y}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])\b)
   | (?P<fyrange>\b{_FISCAL}\s*(?P<fy1>{_Y}|\d{{2}})\s*(?P<fysep>-|–|to|through|and|&)\s*(?:{_FISCAL}\s*)?(?P<fy2>{_Y}|\d{{2}})\b)
   | (?P<fqtr>\b(?:the\s+)?(?P<fqord>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\s+of\s+(?:fiscal\s+(?:year\s+)?|FY\s*)(?P<fqy>{_Y}|\d{{2}})\b)
+  | (?P<qfy>\bQ(?P<qfyq>[1-4])\s*(?:of\s+)?(?:FY|fiscal(?:\s+year)?)\s*['’]?(?P<qfyy>{_Y}|\d{{2}})\b)
+  | (?P<fyq>\bFY\s*['’]?(?P<fyqy>{_Y}|\d{{2}})\s*[-\s]?Q(?P<fyqq>[1-4])\b)
   | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_Y}|\d{{2}})\b)
+  | (?P<ytd>\b(?:the\s+|its\s+)?first\s+(?P<ytdn>two|three|six|nine|2|3|6|9)\s+(?P<ytdu>quarters|months)(?:\s+of\s+(?:(?P<ytdfy>fiscal\s+(?:year\s+)?|FY\s*)(?P<ytdfyy>{_Y}|\d{{2}})|(?P<ytdy>{_Y})|{_RELYEAR}|the\s+year))?)
   | (?P<qtr>\b(?:
         (?<!fiscal\s)(?:the\s+)?(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter
       | (?:the\s+)?(?P<qmon>March|June|September|December)(?:-ended)?\s+quarter
@@ -162,6 +165,22 @@ def find_periods(
             y = _full_year(g["fqy"])
             if y:
                 values = (f"FY{y}-Q{_ORDINAL[g['fqord'].lower()]}",)
+        elif kind in {"qfy", "fyq"}:
+            y = _full_year(g["qfyy"] or g["fyqy"])
+            if y:
+                values = (f"FY{y}-Q{g['qfyq'] or g['fyqq']}",)
+        elif kind == "ytd":
+            cnt = _count(g["ytdn"]) or 0
+            quarters = cnt if g["ytdu"].lower() == "quarters" else cnt // 3
+            if g["ytdfyy"] and 1 <= quarters <= 4:
+                y = _full_year(g["ytdfyy"])
+                values = (f"FY{y}-Q1..FY{y}-Q{quarters}",) if quarters > 1 else (f"FY{y}-Q1",)
+            elif 1 <= quarters <= 4:
+                yq = int(g["ytdy"]) if g["ytdy"] else ctx_year
+                if yq is None:
+                    yq = _relative_year(m.group(0), published) if published else None
+                if yq:
+                    values = (f"{yq}-Q1..{yq}-Q{quarters}",) if quarters > 1 else (f"{yq}-Q1",)
         elif kind == "fy":
             y = _full_year(g["fyy"])
             if y:
@@ -187,7 +206,7 @@ def find_periods(
         elif kind == "nextyears" and published:
             n = _count(g["nn"])
             if n:
-                values = (_forward_span(published, n),)
+                values = (_forward_span(ctx_date or published, n),)
         elif kind == "pastyears" and published:
             n = _count(g["pn"])
             if n:
