@@ -80,7 +80,7 @@ _SUFFIX_RE = re.compile(
     rf"""
     (?P<pp>[ \t\xa0]*(?:percentage[\s-]+points?|pp\b|ppts?\b|pct\.?\s*pts?\b))
     |(?P<bp>[ \t\xa0]*(?:basis[\s-]+points?|bps\b|bp\b))
-    |(?P<pts>[ \t\xa0]+(?:points?|pts)\b(?![\s-]+(?:of|to)\b))
+    |(?P<pts>[ \t\xa0]+(?:points?|pts)\b(?![\s-]+of\s+view\b))
     |(?P<pct>[ \t\xa0]*(?:%|％|per[\s-]?cents?\b|percents?\b|pct\b|percentage\b(?![\s-]+points?))|pc\b)
     |(?P<fold>-?fold\b)
     |(?P<times>[\s-]+times\b)
@@ -268,8 +268,8 @@ _ORDINAL_AFTER_RE = re.compile(r"(?:st|nd|rd|th)\b")
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*|[A-Z0-9]+s\b")
 _NOUN_PHRASE_RE = re.compile(
     r"(?:[ \t\xa0]+|-)(?P<w1>[A-Za-z][\w’'-]*)(?:[ \t\xa0]+(?P<w2>[A-Za-z][\w’'-]*|\d+[A-Za-z]\w*))?"
-    r"(?:[ \t\xa0]+(?P<w3>[A-Za-z][\w’'-]*))?(?:[ \t\xa0]+(?P<w4>[A-Za-z][\w’'-]*))?"
-    r"(?:[ \t\xa0]+(?P<w5>[A-Za-z][\w’'-]*))?"
+    r"(?:[ \t\xa0]+(?P<w3>[A-Za-z][\w’'-]*|\d+[A-Za-z]\w*))?"
+    r"(?:[ \t\xa0]+(?P<w4>[A-Za-z][\w’'-]*|\d+[A-Za-z]\w*))?(?:[ \t\xa0]+(?P<w5>[A-Za-z][\w’'-]*))?"
 )
 # a definite group ("the three operators", "both two") names a known set, it does not count it
 _DEFINITE_BEFORE_RE = re.compile(r"\b(?:the|these|those|both|all)[ \t\xa0]+\Z", re.IGNORECASE)
@@ -442,7 +442,7 @@ def _is_group_or_name(text: str, s: int, e: int) -> bool:
     """ "the three operators" (a known set) and "Three Mile Island" (a name) are not counts."""
     if _DEFINITE_BEFORE_RE.search(text, max(0, s - 8), s):
         return True
-    if _POSSESSIVE_BEFORE_RE.search(text, max(0, s - 3), s) and _SET_ADJ_AFTER_RE.match(text, e):
+    if _POSSESSIVE_BEFORE_RE.search(text, max(0, s - 5), s) and _SET_ADJ_AFTER_RE.match(text, e):
         return True  # "China's three major telecom operators" names the set
     if not text[s].isupper():
         return False
@@ -539,7 +539,8 @@ def _read_suffix(text: str, c: _Cand) -> None:
             c.unit, c.kind, c.end, c.mult = "pp", "percent", sm.end(), Decimal("0.01")
         elif kind == "pts":
             # index levels and moves ("shed 582 points"); a spelled "three points" is an argument
-            if not c.spelled:
+            plural = word.rstrip().lower().endswith(("points", "pts"))
+            if not c.spelled and (plural or c.number <= 1 or "." in text[c.num_start:c.num_end]):
                 c.unit, c.kind, c.end = "points", "points", sm.end()
         elif kind == "fold":
             c.unit, c.kind, c.end = "x", "multiple", sm.end()
@@ -813,7 +814,7 @@ def _read_qualifier(text: str, c: _Cand) -> None:
 # "double"/"triple"/"twice" are multiples only as a comparison or a change ("roughly double
 # last year's", "will double", "twice as fast"), not "twice a year", "a double", "double down"
 _MULT_NEXT_RE = re.compile(
-    r"\s+(?:in|by|to|its|their|the|that|what|from|last|this|his|her|our|over|again|"
+    r"\s+(?:in|by|to|its|their|the|that|what|from|last|next|this|his|her|our|over|again|"
     r"year[\s-]on[\s-]year|[A-Z][\w&.-]*[’']s)\b|\s*(?:[.;,)]|\Z)")
 _TWICE_NEXT_RE = re.compile(r"\s+(?:as|the|that|what|its|their|his|her|our|this|last)\b")
 _MULT_BEFORE_RE = re.compile(
