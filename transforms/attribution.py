@@ -32,6 +32,8 @@ _METRIC_CUES: list[tuple[str, str]] = [
         r"capital\s+expenditures?|capex|capital\s+spending|capital\s+investments?"
         r"|infrastructure\s+(?:construction|investments?|spending|build-?outs?)"
         r"|(?:spend|spending|invest|investing|investments?)\s+(?:[^.;]{0,80}?)\binfrastructure"
+        r"|(?:spend|spending|invest|investing|investments?)\s+(?:[^.;]{0,40}?)\b(?:in|on|into)\s+(?:[\w-]+\s+){0,2}"
+        r"(?:cloud\s+computing|computing\s+power)"
         r"|data[- ]cent(?:er|re)s?\s+(?:spending|investments?|construction)",
     ),
     ("market_cap", r"market\s+(?:value|cap(?:itali[sz]ation)?|valuation)"),
@@ -42,7 +44,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ("gpu_hours", r"GPU[- ]hours?"),
     (
         "benchmark_score",
-        r"benchmarks?|scor(?:e|es|ed|ing)\b|accuracy|pass@\d|MMLU\w*|AIME|GPQA\w*|SWE-bench\w*|MATH-?500"
+        r"benchmarks\b|benchmark\s+(?:scores?|tests?|results?)|scor(?:e|es|ed|ing)\b|accuracy|pass@\d|MMLU\w*|AIME|GPQA\w*|SWE-bench\w*|MATH-?500"
         r"|HumanEval|LiveCodeBench|Codeforces|Arena",
     ),
     ("turnover", r"turnover|trading\s+volume"),
@@ -103,12 +105,12 @@ _METRIC_CUES: list[tuple[str, str]] = [
         r"invest\w*|funding|financing|fund(?:raising)?\s+round|stake|put\s+in"
         r"|contributed(?=\s+(?:about\s+|roughly\s+|some\s+)?(?:US|HK)?[$€£¥])",
     ),
-    ("valuation", r"valuations?|valued\s+at|value\b"),
+    ("valuation", r"valuations?|valued\s+at|values\s+(?:the|it|them)\b|value\b"),
     (
         "market_size",
         r"market\s+(?:size|scale)|(?:size|scale)\s+of\s+[^.;]{0,40}?\bmarket"
         r"|\bmarket\b(?=\s+(?:size|scale|is|was|will|would|could|reached|reaches|reach|grew|grows|expanded|rose|"
-        r"hit|worth|totall?ed|in\s+[A-Z][\w.]*\s+(?:is|was|will|reached|grew|rose)))",
+        r"hit|worth|totall?ed|tops|topped|exceeded|exceeds|surpassed|in\s+[A-Z][\w.]*\s+(?:is|was|will|reached|grew|rose)))",
     ),
     ("downloads", r"downloads?|downloaded|installs"),
     ("users", r"users|\bMAUs?\b|\bDAUs?\b|monthly\s+active|daily\s+active|subscribers"),
@@ -240,7 +242,8 @@ _FORECAST_RE = re.compile(
     _I,
 )
 _EVENT_RE = re.compile(
-    r"\b(?:launch\w*|releas\w*|unveil\w*|announc\w*|introduc\w*|open-sourc\w*|debut\w*|"
+    r"\b(?:launch\w*|releas\w*|unveil\w*|announc\w*|introduc\w*|open-sourc\w*|debut\w*|raised|secured|"
+    r"invested|contributed|signed|acquired|put\s+in|"
     r"roll(?:ed|s)?\s+out|teas\w*|present\w*|showcas\w*)\b",
     _I,
 )
@@ -263,7 +266,7 @@ _ADOPTION_VERB = re.compile(
     _I,
 )
 _MARKET_PHRASE = re.compile(
-    r"(?:(?P<reg1>China|Chinese|[Gg]lobal|[Ww]orldwide|US|U\.S\.|American|Asia[- ]Pacific|domestic)(?:['’]s)?\s+)?"
+    r"(?:(?P<reg1>Mainland\s+China|China|Chinese|[Gg]lobal|[Ww]orldwide|US|U\.S\.|American|Asia[- ]Pacific|domestic)(?:['’]s)?\s+)?"
     r"(?P<body>(?:[A-Za-z][\w-]*\s+){0,5}?)market\b"
     r"(?:\s+in\s+(?P<reg2>China|the\s+US|the\s+U\.S\.|Asia[- ]Pacific|the\s+world|Europe|Japan|India))?"
 )
@@ -308,7 +311,8 @@ _MARKET_STOP = frozenset(
 _REGION = {"china": "China", "chinese": "China", "domestic": "China", "global": "Global",
            "worldwide": "Global", "the world": "Global", "us": "US", "u.s.": "US", "the us": "US",
            "the u.s.": "US", "american": "US", "asia-pacific": "Asia-Pacific",
-           "asia pacific": "Asia-Pacific", "europe": "Europe", "japan": "Japan", "india": "India"}  # fmt: skip
+           "asia pacific": "Asia-Pacific", "europe": "Europe", "japan": "Japan", "india": "India",
+           "mainland china": "Mainland China"}  # fmt: skip
 
 _ATTACHED_GAP = re.compile(
     r"(?:['’]s)?\s*(?:with|has|had|have|of|at|:|,)?\s*(?:only\s+|about\s+|around\s+|over\s+|nearly\s+|"
@@ -363,6 +367,10 @@ _RESULTS = re.compile(
 )
 _REPORT_VALUE = re.compile(r"(?:FY)?\d{4}-[QH]\d(?:\.\.(?:FY)?\d{4}-[QH]\d)?$")
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}$")
+_SESSION_WORD = re.compile(
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight", _I
+)
+_COUNT_METRICS = frozenset({"gpu_hours", "tokens", "users", "parameters", "gpus", "downloads"})
 _TRADING_METRICS = frozenset({"stock_price", "market_cap", "fx_rate", "turnover", "net_inflow"})
 
 
@@ -433,15 +441,22 @@ class _Attributor:
         """The company the document is about: named in the headline or lead, and named most."""
         title_end = self.spans[0][1] if self.spans else 0
         scores: dict[str, float] = {}
+        in_title: set[str] = set()
         for m in self.mentions:
             if m.kind != "company" or not m.known:
                 continue
+            if m.start < title_end:
+                in_title.add(m.canonical)
             bonus = 3.0 if m.start < title_end else 1.0 if m.start < lead_end else 0.0
             scores[m.canonical] = scores.get(m.canonical, 0.0) + 1.0 + bonus
         if not scores:
             return None
-        best = max(scores, key=lambda name: scores[name])
-        return best if scores[best] >= 3.0 else None
+        ranked = sorted(scores, key=lambda name: -scores[name])
+        best = ranked[0]
+        runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
+        if best in in_title or (scores[best] >= 4.0 and scores[best] >= 2 * runner_up):
+            return best
+        return None
 
     def _document_periods(self, lead_end: int) -> tuple[str | None, str | None]:
         """The reporting period of a results story and the trading day of a market story."""
@@ -454,12 +469,17 @@ class _Attributor:
                     report = p.values[0]
                     break
         if self.published is not None:
-            for p in lead:
-                if p.precision == "day" and len(p.values) == 1:
-                    d = date.fromisoformat(p.values[0])
-                    if 0 <= (self.published - d).days <= 6:
-                        day = p.values[0]
-                        break
+            # a weekday or "yesterday" names the session; a dateline only dates the story
+            dated = [
+                p
+                for p in lead
+                if p.precision == "day"
+                and len(p.values) == 1
+                and 0 <= (self.published - date.fromisoformat(p.values[0])).days <= 6
+            ]
+            relative = [p for p in dated if _SESSION_WORD.search(self.text, p.start, p.end)]
+            if relative or dated:
+                day = (relative or dated)[0].values[0]
             if day is None:
                 day = self.published.isoformat()
         return report, day
@@ -609,7 +629,10 @@ class _Attributor:
         ) and _BUSINESS_GROWTH.search(self.text, clause_start, first.start):
             return "revenue", True  # "the cloud business could grow more than 30%"
         best: tuple[int, str] | None = None
+        money = fig.unit not in _NON_MONEY
         for cs, ce, metric in sent.cues:
+            if money and metric in _COUNT_METRICS:
+                continue  # "$2 per GPU hour ... about $5.6 million" is not a count of hours
             if cs <= fig.start and ce >= fig.end:
                 dist = (
                     0  # the cue phrase spans the figure ("spending 38 billion ... infrastructure")
@@ -726,6 +749,12 @@ class _Attributor:
             if metric == "adoption" or _SHARE_BEFORE.search(before):
                 return "share"
             of = _OF_AFTER.match(after)
+            if (
+                of
+                and metric in {"capex", "expenses", "investment", "buyback", "dividend"}
+                and re.match(r"(?:its\s+|the\s+|total\s+)*(?:revenue|sales)", of.group("what"), _I)
+            ):
+                return "ratio"  # "capex of about 12% of revenue": not a part of revenue
             if of:
                 what_start = last.end + of.start("what")
                 if any(
@@ -791,6 +820,14 @@ class _Attributor:
             for m in self._mentions_between(fig.end, sent.end):
                 if m.is_subject_kind:
                     return m.canonical
+        # "the Hang Seng Index, which rose 0.6%": the name the relative clause hangs on.
+        a = bisect_right(self.asides, (first.start, 1 << 60)) - 1
+        if a >= 0 and self.asides[a][0] < first.start < self.asides[a][1] and self.text.startswith(
+            ",", self.asides[a][0]
+        ):
+            h = bisect_left(self.mention_starts, self.asides[a][0]) - 1
+            if h >= 0 and self.mentions[h].end == self.asides[a][0] and self.mentions[h].is_subject_kind:
+                return self.mentions[h].canonical
         # A name directly attached to the figure ("Qwen3 with 235 billion parameters").
         i = bisect_left(self.mention_starts, first.start) - 1
         if i >= 0 and self.mentions[i].start >= sent.start and self.mentions[i].is_subject_kind:
@@ -856,8 +893,16 @@ class _Attributor:
         if metric in _TRADING_METRICS:
             # Prices, market values and rates are quoted on a day: the story's trading day
             # unless the sentence names another; a move over a span ("so far this year") keeps it.
-            if value is not None and (len(value) >= 7 or basis == "change"):
-                return value  # a day or month named ("currently"), or a move over a span
+            if value is not None and (
+                _DAY_VALUE.match(value)
+                or (len(value) == 7 and "Q" not in value and "H" not in value)  # "currently", "in May"
+                or (basis == "change" and (len(value) == 4 or ".." in value))  # "this year"
+            ):
+                return value
+            for prev_idx in self._context_sentences(si)[:1]:
+                days = [p for p in self.sentence(prev_idx).periods if p.precision == "day"]
+                if days:
+                    return days[-1].values[0]  # "None of this moved the stock on Friday."
             return self.trading_day
         if value is None and earlier is not None and earlier.period:
             return earlier.period

@@ -67,7 +67,7 @@ _PERIOD = re.compile(
         (?:the\s+)?(?P<hord>first|second)[-\s]+half(?:\s+of)?(?:\s+the\s+year)?
       | H(?P<hn>[12])(?!\d) | (?P<hn2>[12])H(?=\d{{2}}\b|\b)
       )(?:(?<=H)(?P<hy3>\d{{2}})\b|\s*(?:of\s+)?(?:(?P<hy>{_Y})\b|['’](?P<hy2>\d{{2}})\b|(?P<hrel>{_RELYEAR})))?)
-  | (?P<nextyears>\b(?:the\s+)?(?:next|coming|following)\s+(?P<nn>{_NUM})\s+years\b)
+  | (?P<nextyears>\b(?:(?:the\s+)?(?:next|coming|following)|(?<=over\s)|(?<=within\s))\s*(?P<nn>{_NUM})\s+years\b(?!\s+(?:ago|earlier)))
   | (?P<pastyears>\b(?:the\s+)?(?:past|last|previous|prior)\s+(?P<pn>{_NUM})\s+years\b)
   | (?P<nyear>\b(?P<nyn>{_NUM}|\d)[-\s]year\s+(?:plan|period|programme|program|horizon|investment|budget|target|commitment|roadmap)\b)
   | (?P<mdy>\b(?P<mdm>{_MONTH})\.?\s+(?P<mdd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdyy>{_Y}))?)
@@ -288,7 +288,7 @@ def find_periods(
         if not values:
             continue
         phrase = m.group(0).lower()
-        baseline = bool(_BASELINE.search(text[max(start, m.start() - 40) : m.start()])) and not (
+        baseline = phrase.startswith(("since", "from ")) or bool(_BASELINE.search(text[max(start, m.start() - 40) : m.start()])) and not (
             text.startswith("'s", m.end()) or text.startswith("’s", m.end())
         )
         if kind == "relyear" and (
