@@ -288,8 +288,9 @@ def find_periods(
         if not values:
             continue
         phrase = m.group(0).lower()
-        baseline = phrase.startswith(("since", "from ")) or bool(_BASELINE.search(text[max(start, m.start() - 40) : m.start()])) and not (
-            text.startswith("'s", m.end()) or text.startswith("’s", m.end())
+        possessive = text.startswith(("'s", "’s"), m.end())
+        baseline = phrase.startswith(("since", "from ")) or (
+            bool(_BASELINE.search(text[max(start, m.start() - 40) : m.start()])) and not possessive
         )
         if kind == "relyear" and (
             "ago" in phrase
