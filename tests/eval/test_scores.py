@@ -1,4 +1,4 @@
-"""Score floors: the seed gold, the peer (Recognizers-Text) suites and our own articles.
+"""Score floors: the seed gold, the blind holdout, the peer (Recognizers-Text) suites and our own articles.
 
 Floors sit just under the targets so that a regression fails CI. Only figure F1, sign,
 unit and qualifier are asserted: metric, entity and period belong to attribution.
@@ -45,6 +45,18 @@ def test_seed_gold_floors() -> None:
     assert _metric(out, r"sign accuracy ([\d.]+)") >= 0.97
     assert _metric(out, r"unit accuracy ([\d.]+)") >= 0.97
     assert _metric(out, r"qualifier accuracy ([\d.]+)") >= 0.94
+
+
+@needs_shared
+def test_holdout_floors() -> None:
+    """The blind hand-labelled holdout (tests/eval/holdout): figure F1, sign, unit, qualifier."""
+    holdout = REPO / "tests/eval/holdout"
+    out = _run([str(SHARED / "eval/score_figures.py"), "--gold", str(holdout),
+                "--docs", str(holdout), "--cmd", f"{RUNNER} {{doc}}"])
+    assert _metric(out, r"figures F1 ([\d.]+)") >= 0.98
+    assert _metric(out, r"sign accuracy ([\d.]+)") >= 0.99
+    assert _metric(out, r"unit accuracy ([\d.]+)") >= 0.99
+    assert _metric(out, r"qualifier accuracy ([\d.]+)") >= 0.98
 
 
 @needs_shared
