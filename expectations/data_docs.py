@@ -39,6 +39,7 @@ _EXTERNAL_LINK = re.compile(rf"<link[^>]*\shref=[\"']{_EXTERNAL}[^>]*/?>", re.IG
 _EXTERNAL_IMG_SRC = re.compile(rf"(<img[^>]*\ssrc=)[\"']{_EXTERNAL}[^\"']*[\"']", re.IGNORECASE)
 _EXTERNAL_HREF = re.compile(rf"\s(?:href|action)=[\"']{_EXTERNAL}[^\"']*[\"']", re.IGNORECASE)
 _EXTERNAL_CSS_URL = re.compile(rf"url\(\s*[\"']?{_EXTERNAL}[^)\"']*[\"']?\s*\)", re.IGNORECASE)
+_FAVICON = re.compile(r'href="[./]*static/images/favicon\.ico"')
 _SRI = re.compile(r"\s(?:integrity|crossorigin)=[\"'][^\"']*[\"']", re.IGNORECASE)
 # A reference to another host in an attribute or a stylesheet: what must not remain.
 EXTERNAL_REFERENCE = re.compile(
@@ -61,6 +62,8 @@ def localize_html(html: str, page: Path, root: Path) -> str:
     logo = _relative(LOGO, page, root)
     html = _EXTERNAL_IMG_SRC.sub(lambda m: f'{m.group(1)}"{logo}"', html)
     html = _EXTERNAL_CSS_URL.sub(f"url('{logo}')", html)
+    # GX writes the favicon path one level too shallow on validation pages.
+    html = _FAVICON.sub(f'href="{_relative("static/images/favicon.ico", page, root)}"', html)
     return _EXTERNAL_HREF.sub("", html)
 
 

@@ -212,15 +212,17 @@ class _Pair:
 
 def _compare(a: Fact, b: Fact, settings: RuleSettings) -> _Pair | None:
     """Compare two figures of the same group; None when their units cannot be compared."""
+    tolerance = settings.exact_tolerance
     if a.unit == b.unit:
-        va, vb, tolerance, cross = a.magnitude, b.magnitude, settings.exact_tolerance, False
+        va, vb, band, cross = a.magnitude, b.magnitude, 0.0, False
     elif a.usd_rate is not None and b.usd_rate is not None:
         va, vb = a.magnitude * a.usd_rate, b.magnitude * b.usd_rate
-        tolerance, cross = settings.exact_tolerance + settings.fx_band, True
+        band, cross = settings.fx_band, True
     else:
         return None
-    lo_a, hi_a = _interval(va, a.qualifier, tolerance, settings)
-    lo_b, hi_b = _interval(vb, b.qualifier, tolerance, settings)
+    # Half the FX band on each side: two conversions may differ by about ±fx_band in all.
+    lo_a, hi_a = _interval(va, a.qualifier, tolerance + band / 2, settings)
+    lo_b, hi_b = _interval(vb, b.qualifier, tolerance + band / 2, settings)
     same_sign = a.sign == 0 or b.sign == 0 or a.sign == b.sign
     agrees = same_sign and lo_a <= hi_b and lo_b <= hi_a
     ratio = va / vb if vb else math.inf
@@ -288,7 +290,8 @@ def check_conflicts(facts: list[Fact], settings: RuleSettings = DEFAULT_SETTINGS
     groups: dict[tuple[str, str, str, str], list[Fact]] = defaultdict(list)
     for fact in facts:
         key = _group_key(fact)
-        if key is not None and key[1] in settings.single_valued_metrics:
+        # Levels only: a change can be year-on-year or sequential, a share can be of different wholes.
+        if key is not None and key[1] in settings.single_valued_metrics and key[2] == "level":
             groups[key].append(fact)
     findings: list[Finding] = []
     for members in groups.values():
