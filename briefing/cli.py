@@ -58,14 +58,16 @@ def run(
     """Run the whole pipeline once (samples + inbox): ingest, validate, report. No server needed."""
     settings = _load_settings()
     from flows.pipeline import pipeline
-    from flows.runners import with_task_runner
+    from flows.runners import api_for_workers
     from flows.store import WarehouseLocked, hold_lock
 
     try:
         # Lock before Prefect starts its temporary server, so a second run waits (or is
         # refused) before it touches Prefect's database or the warehouse.
-        with hold_lock(settings.lock_path, settings.lock_timeout_s):
-            result = with_task_runner(pipeline, settings)(inbox=str(inbox.resolve()) if inbox else None, every=every)
+        # The pipeline gives its ingest subflow the configured task runner; Dask workers need
+        # an API URL they can reach (api_for_workers).
+        with hold_lock(settings.lock_path, settings.lock_timeout_s), api_for_workers(settings):
+            result = pipeline(inbox=str(inbox.resolve()) if inbox else None, every=every)
     except WarehouseLocked as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(3) from None

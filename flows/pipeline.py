@@ -11,9 +11,10 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
+from prefect.utilities.annotations import quote
 
 from briefing.settings import Settings
-from flows import feeds, loading, store, tasks, validation
+from flows import feeds, loading, parallel, runners, store, tasks, validation
 from reports.calendar import infer_every
 
 # Batches in flight at once: enough to keep workers busy, few enough that memory stays flat.
@@ -27,6 +28,14 @@ def _settings(inbox: str | None = None) -> Settings:
 def _record(settings: Settings, run_id: str, stage: str, started: datetime, summary: dict[str, Any]) -> None:
     with store.connect(settings.db_path) as con:
         store.record_run(con, run_id, stage, started, datetime.now(), json.dumps(summary, default=str))
+
+
+def _opaque(value: Any, settings: Settings) -> Any:
+    """quote() a big task argument so Prefect does not walk every item looking for futures.
+
+    Not with Dask: it rebuilds namedtuples (quote is one) as plain tuples on the way.
+    """
+    return quote(value) if settings.task_runner == "thread" else value
 
 
 @flow(name="ingest")
@@ -49,16 +58,23 @@ def ingest(inbox: str | None = None) -> dict[str, Any]:
         logger.info("%d files to read in %d batches, %d unchanged", len(to_read), len(batches), unchanged)
         pending: list[PrefectFuture[list[loading.ParsedFile]]] = []
         next_batch = 0
-        for done in range(len(batches)):
-            while next_batch < len(batches) and len(pending) < MAX_IN_FLIGHT:
-                pending.append(tasks.parse_batch.submit(batches[next_batch], settings, catalog))
-                next_batch += 1
-            parsed = pending.pop(0).result()
-            summary.add(tasks.store_batch(parsed, settings, version))
-            logger.info(
-                "batch %d/%d stored: %d loaded, %d duplicate, %d rejected so far",
-                done + 1, len(batches), summary.loaded, summary.duplicate, summary.rejected,
-            )
+        try:
+            for done in range(len(batches)):
+                while next_batch < len(batches) and len(pending) < MAX_IN_FLIGHT:
+                    pending.append(
+                        tasks.parse_batch.submit(
+                            _opaque(batches[next_batch], settings), settings, _opaque(catalog, settings)
+                        )
+                    )
+                    next_batch += 1
+                parsed = pending.pop(0).result()
+                summary.add(tasks.store_batch(quote(parsed), settings, version))
+                logger.info(
+                    "batch %d/%d stored: %d loaded, %d duplicate, %d rejected so far",
+                    done + 1, len(batches), summary.loaded, summary.duplicate, summary.rejected,
+                )
+        finally:
+            parallel.shutdown_pool()
         stale = tasks.find_stale_documents(settings, version)
         for batch in loading.batched(stale, settings.batch_size):
             tasks.reextract_batch(batch, settings, catalog, version)
@@ -105,7 +121,9 @@ def pipeline(inbox: str | None = None, every: str | None = None) -> dict[str, An
     settings = _settings(inbox)
     with store.hold_lock(settings.lock_path, settings.lock_timeout_s):
         return {
-            "ingest": ingest(inbox),
+            # The task runner is a setting (BRIEFING_TASK_RUNNER); the subflow that submits the
+            # batches gets it here, so `briefing run` and served deployments both honour it.
+            "ingest": runners.with_task_runner(ingest, settings)(inbox),
             "validate": validate(),
             "report": report(every),
         }

@@ -9,7 +9,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from briefing.settings import Settings
-from flows import loading, reporting, store, validation
+from flows import loading, parallel, reporting, store, validation
 from transforms.entities import EntityCatalog
 
 
@@ -25,6 +25,9 @@ def parse_batch(
     files: Sequence[loading.SourceFile], settings: Settings, catalog: EntityCatalog
 ) -> list[loading.ParsedFile]:
     """Read, decode and extract figures from one batch of files (no database access)."""
+    if settings.task_runner == "thread" and parallel.worker_count() > 1:
+        # Threads share the GIL: parse in a worker process so batches use every core.
+        return parallel.run_in_process(loading.parse_files, list(files), settings, catalog)
     return loading.parse_files(files, settings, catalog)
 
 

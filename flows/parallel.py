@@ -1,0 +1,47 @@
+"""A process pool for CPU-bound parsing when Prefect runs tasks in threads.
+
+Threads share one GIL, so two parse tasks in threads use one core; handing each batch to a
+worker process uses them all. Workers are spawned (never forked: Prefect runs threads and an
+event loop, which a fork would copy mid-flight) once per ingest and stopped after it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+
+
+def worker_count() -> int:
+    """Processes to use: one per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_in_process(fn: Callable[..., T], *args: Any) -> T:
+    """Run fn(*args) in the shared worker pool and wait for it (the calling thread releases the GIL)."""
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("spawn"))
+        pool = _pool
+    return pool.submit(fn, *args).result()
+
+
+def shutdown_pool() -> None:
+    """Stop the worker processes (the next run_in_process starts new ones)."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
