@@ -306,7 +306,7 @@ _SESSION_DURATION_RE = re.compile(
 _INDEX_WORD_RE = re.compile(
     r"\b(?:[Ii]ndex|[Ii]ndices|[Ii]ndexes|Nasdaq|NASDAQ|Dow|S&P|Nikkei|FTSE|DAX|CAC|Hang\s+Seng|"
     r"KOSPI|Kospi|Sensex|Nifty|Stoxx|STOXX|ASX|TSX|Topix|TOPIX|CSI|ChiNext|gauge|"
-    r"Composite|blue[\s-]chips?)\b"
+    r"Composite|blue[\s-]chips?)\b(?![\s-]+(?:listed|traded)\b)"
 )
 _LEVEL_BEFORE_RE = re.compile(
     r"\b(?:to|at|around|near|above|below|from|of|under|over|past|toward|towards|the)[ \t\xa0]+"
