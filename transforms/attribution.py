@@ -247,6 +247,8 @@ _EVENT_RE = re.compile(
     r"roll(?:ed|s)?\s+out|teas\w*|present\w*|showcas\w*)\b",
     _I,
 )
+_KIND_PATTERNS = (("target", _TARGET_RE), ("estimate", _ESTIMATE_RE), ("forecast", _FORECAST_RE))
+_PRICE_TARGET = re.compile(r"target\s+price|price\s+target", _I)
 _DAILY_METRICS = frozenset({"stock_price", "market_cap", "fx_rate"})
 
 # --- entity cues ------------------------------------------------------------------------------
@@ -409,6 +411,9 @@ class _Attributor:
         self.mention_starts = [m.start for m in self.mentions]
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._sentences: dict[int, _Sentence] = {}
+        self._kind_cache: dict[
+            int, tuple[list[tuple[int, int, str]], list[tuple[int, int, bool]]]
+        ] = {}
         self.groups = self._list_groups()
         mention_ends = {m.end for m in self.mentions}
         # an appositive ("Tianyi Cloud, China Telecom's cloud brand,") follows a name
@@ -978,43 +983,56 @@ class _Attributor:
         return p.values[min(k - g0, len(p.values) - 1)] if len(p.values) > 1 else p.values[0]
 
     # kind ------------------------------------------------------------------------------------
+    def _kind_cues(self, sent: _Sentence) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, bool]]]:
+        """Kind cues and clause breaks of a sentence, scanned once and shared by its figures."""
+        cached = self._kind_cache.get(sent.start)
+        if cached is None:
+            cues = [
+                (m.start(), m.end(), kind)
+                for kind, pattern in _KIND_PATTERNS
+                for m in pattern.finditer(self.text, sent.start, sent.end)
+            ]
+            cues.sort()
+            breaks = [
+                (
+                    m.start(),
+                    m.end(),
+                    m.group(0).lstrip(",").strip().lower().startswith(("saying", "said", "adding")),
+                )
+                for m in _CLAUSE_BREAK.finditer(self.text, sent.start, sent.end)
+            ]
+            cached = self._kind_cache[sent.start] = (cues, breaks)
+        return cached
+
     def _kind(self, fig: Figure, sent: _Sentence) -> str:
         """The latest kind cue before the figure in its sentence wins; else a cue just after it."""
+        cues, breaks = self._kind_cues(sent)
         prefix_start = sent.start
-        for m in _CLAUSE_BREAK.finditer(self.text, sent.start, fig.start):
-            if not m.group(0).lstrip(",").strip().lower().startswith(("saying", "said", "adding")):
-                prefix_start = m.end()
-        prefix = self.text[prefix_start : fig.start]
-        if re.search(r"target\s+price|price\s+target", prefix, _I):
+        suffix_end = sent.end
+        for bs, be, said in breaks:
+            if be <= fig.start:
+                if not said:
+                    prefix_start = be
+            elif bs >= fig.end:
+                suffix_end = bs
+                break
+        if _PRICE_TARGET.search(self.text, prefix_start, fig.start):
             return "estimate"
-        best: tuple[int, str] | None = None
-        for kind, pattern in (
-            ("target", _TARGET_RE),
-            ("estimate", _ESTIMATE_RE),
-            ("forecast", _FORECAST_RE),
-        ):
-            for m in pattern.finditer(prefix):
-                if best is None or m.start() > best[0]:
-                    best = (m.start(), kind)
+        best: str | None = None
+        for cs, ce, kind in cues:
+            if cs >= prefix_start and ce <= fig.start:
+                best = kind  # cues are in order: the last one before the figure wins
         analyst = any(m.kind == "analyst" for m in self._mentions_between(sent.start, fig.start))
         if best is not None:
-            if analyst and best[1] == "forecast":
+            if analyst and best == "forecast":
                 return "estimate"
-            return best[1]
+            return best
         if analyst:
             return "estimate"
-        suffix_end = sent.end
-        brk = _CLAUSE_BREAK.search(self.text, fig.end, sent.end)
-        if brk:
-            suffix_end = brk.start()
         comma = self.text.find(",", fig.end, suffix_end)
-        suffix = self.text[fig.end : comma if comma != -1 else suffix_end]
-        for kind, pattern in (
-            ("target", _TARGET_RE),
-            ("estimate", _ESTIMATE_RE),
-            ("forecast", _FORECAST_RE),
-        ):
-            if pattern.search(suffix):
+        stop = comma if comma != -1 else suffix_end
+        for kind, pattern in _KIND_PATTERNS:
+            if pattern.search(self.text, fig.end, stop):
                 return kind
         return "actual"
 
