@@ -164,7 +164,7 @@ _UNIT_METRIC = {"parameters": "parameters", "tokens": "tokens", "W": "energy", "
 
 # --- basis cues -------------------------------------------------------------------------------
 _CHANGE_WORDS = re.compile(
-    r"\b(?:increas\w*|decreas\w*|ris(?:e|es|ing)|rose|grow\w*|grew|growth|surg\w*|jump\w*|climb\w*|"
+    r"\b(?:increas\w*|decreas\w*|ris(?:e|es|ing|en)|rose|grow\w*|grew|growth|fallen|surg\w*|jump\w*|climb\w*|"
     r"lost|los(?:e|es|ing)|shed\w*|wip\w*|eras\w*|"
     r"soar\w*|gain\w*|up|down|fell|fall\w*|drop\w*|declin\w*|slid\w*|slump\w*|plung\w*|tumbl\w*|"
     r"shrank|shrink\w*|contract\w*|expand\w*|cut|reduc\w*|lower|higher|boost\w*|doubl\w*|tripl\w*|"

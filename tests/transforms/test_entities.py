@@ -92,3 +92,31 @@ def test_people_and_analysts_are_known_but_not_subjects(catalog: EntityCatalog) 
 def test_bad_watchlist_gets_a_clear_error(csv_text: str) -> None:
     with pytest.raises(CatalogError):
         EntityCatalog.from_csv_text(csv_text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ernie 4.5 Turbo costs less than ERNIE X1.", ["ERNIE 4.5 Turbo", "ERNIE X1"]),
+        ("The Doubao Pro model and Doubao 1.6 were shown.", ["Doubao Pro", "Doubao 1.6"]),
+        ("Each GB200 NVL72 rack draws power.", ["GB200 NVL72"]),
+        ("Doubao 2 models and Doubao 10 agents", ["Doubao", "Doubao"]),
+    ],
+)
+def test_versions_after_a_product_name_make_it_specific(
+    catalog: EntityCatalog, text: str, expected: list[str]
+) -> None:
+    assert _names(catalog, text) == expected
+
+
+def test_an_unlisted_tail_of_a_listed_name_stands_for_it(catalog: EntityCatalog) -> None:
+    text = "Baidu AI Cloud grew fast. AI Cloud revenue rose again."
+    assert _names(catalog, text) == ["Baidu AI Cloud", "Baidu AI Cloud"]
+
+
+def test_stock_indices_are_their_own_kind(catalog: EntityCatalog) -> None:
+    found = catalog.find_mentions("The Hang Seng Tech Index and the Nasdaq Composite fell.")
+    assert [(m.canonical, m.kind) for m in found] == [
+        ("Hang Seng Tech Index", "index"),
+        ("Nasdaq Composite", "index"),
+    ]
