@@ -12,8 +12,13 @@ import pandas as pd
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ISO4217_FILE = DATA_DIR / "iso4217.csv"
-# Units the figure spec allows besides currencies.
-OTHER_UNITS = ("%", "pp", "x", "count", "parameters", "tokens", "W", "Wh", "B")
+# Units the figure spec allows besides currencies, and those the extractor adds where the
+# spec's list falls short: minor currency units as market data writes them (USX cents,
+# GBX pence), index points, FLOPS for compute, h for GPU hours.
+OTHER_UNITS = (
+    "%", "pp", "x", "count", "parameters", "tokens", "W", "Wh", "B",
+    "USX", "GBX", "points", "FLOPS", "h",
+)
 
 
 @cache

@@ -152,7 +152,9 @@ def input_hash(wh: Warehouse, key: str, every: str, history: dict[str, str]) -> 
     digest = hashlib.sha256(renderer_fingerprint().encode())
     parts = [
         every, key, data.previous_period or "", history[key],
-        frame_digest(data.figures), frame_digest(data.documents), frame_digest(data.findings),
+        frame_digest(data.figures), frame_digest(data.documents),
+        # run_id names the validation run, not what it found: leave it out so reruns match.
+        frame_digest(data.findings.drop(columns=["run_id"], errors="ignore")),
         frame_digest(data.figures_all), frame_digest(data.sources), frame_digest(data.rejected),
         json.dumps(sorted((i, data.figure_periods.get(i, "")) for i in data.figures_all["figure_id"])),
     ]

@@ -481,6 +481,11 @@ def _spelled_unit_only(text: str, m: re.Match[str]) -> _Cand | None:
     return None
 
 
+def _is_cjk(ch: str) -> bool:
+    """True for CJK ideographs, kana and hangul: Chinese text glues numbers to words without spaces."""
+    return "\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+
+
 def _digit_boundaries_ok(text: str, s: int, e: int) -> bool:
     """Reject digits glued into names, versions, dates and times ("Qwen3", "14:37", "2025.05")."""
     n = len(text)
@@ -488,7 +493,7 @@ def _digit_boundaries_ok(text: str, s: int, e: int) -> bool:
         p = text[s - 1]
         if p.isdigit():
             return False
-        if p.isalpha() or p == "_":
+        if (p.isalpha() and not _is_cjk(p)) or p == "_":
             if not _GLUED_PREFIX_RE.search(text, max(0, s - 4), s):
                 return False
             # "RMB247" yes, "ARMB2"/"GPT5" no: the glued code must start a word

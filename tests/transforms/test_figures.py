@@ -26,7 +26,8 @@ def _load_cases() -> list[pytest.param]:
 
 
 def _occurrences(text: str, surface: str) -> list[tuple[int, int]]:
-    rx = re.compile(r"(?<![\w.])" + re.escape(surface) + r"(?!\w)")
+    # ASCII word boundaries: in Chinese text a figure touches ideographs on both sides.
+    rx = re.compile(r"(?<![A-Za-z0-9_.])" + re.escape(surface) + r"(?![A-Za-z0-9_])")
     return [(m.start(), m.end()) for m in rx.finditer(text)]
 
 
