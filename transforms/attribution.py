@@ -248,6 +248,8 @@ _EVENT_RE = re.compile(
     _I,
 )
 _KIND_PATTERNS = (("target", _TARGET_RE), ("estimate", _ESTIMATE_RE), ("forecast", _FORECAST_RE))
+# Lower-cased twins run case-sensitively over lower-cased sentences (as for the metric cues).
+_KIND_PATTERNS_LOWER = tuple((kind, re.compile(p.pattern.lower())) for kind, p in _KIND_PATTERNS)
 _PRICE_TARGET = re.compile(r"target\s+price|price\s+target", _I)
 _DAILY_METRICS = frozenset({"stock_price", "market_cap", "fx_rate"})
 
@@ -987,11 +989,19 @@ class _Attributor:
         """Kind cues and clause breaks of a sentence, scanned once and shared by its figures."""
         cached = self._kind_cache.get(sent.start)
         if cached is None:
-            cues = [
-                (m.start(), m.end(), kind)
-                for kind, pattern in _KIND_PATTERNS
-                for m in pattern.finditer(self.text, sent.start, sent.end)
-            ]
+            low = self.text[sent.start : sent.end].lower()
+            if len(low) == sent.end - sent.start:
+                cues = [
+                    (sent.start + m.start(), sent.start + m.end(), kind)
+                    for kind, pattern in _KIND_PATTERNS_LOWER
+                    for m in pattern.finditer(low)
+                ]
+            else:
+                cues = [
+                    (m.start(), m.end(), kind)
+                    for kind, pattern in _KIND_PATTERNS
+                    for m in pattern.finditer(self.text, sent.start, sent.end)
+                ]
             cues.sort()
             breaks = [
                 (
