@@ -374,6 +374,24 @@ _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _SESSION_WORD = re.compile(
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight", _I
 )
+_SECTION_HEAD = re.compile(
+    r"^(?=[A-Z])[^\n.!?]{0,100}(?:\([^\n]{0,100}\))?[ \t]*\n(?=[ \t]*(?:\d{1,2}[.)]|[-•*–])\s)", re.M
+)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LABEL_BEFORE = re.compile(
+    r"(?:^|\n)[ \t]*(?:\d{1,2}[.)][ \t]*|[-•*–][ \t]*)?[A-Z][\w&/' -]{1,50}:[ \t]*$"
+)
+_GROUP_LEVEL = re.compile(
+    r"\b(?:group|consolidated|company-wide|total)\s+(?:sales|revenues?|net\s+\w+|operating\s+\w+|"
+    r"profits?|income|earnings)\b",
+    _I,
+)
+_COMPARED_GAP = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than)\b", _I)
+_MARGIN_OF = {
+    "gross_margin": "gross_profit",
+    "operating_margin": "operating_profit",
+    "net_margin": "net_profit",
+}
 _COUNT_METRICS = frozenset({"gpu_hours", "tokens", "users", "parameters", "gpus", "downloads"})
 _TRADING_METRICS = frozenset({"stock_price", "market_cap", "fx_rate", "turnover", "net_inflow"})
 
@@ -402,6 +420,7 @@ class _Attributor:
         self, text: str, figures: list[Figure], published: date | None, catalog: EntityCatalog
     ) -> None:
         self.text = text
+        self.catalog = catalog
         self.figures = sorted(figures, key=lambda f: (f.start, f.end))
         self.published = published
         self.spans = SentenceIndex(text).spans
@@ -426,6 +445,9 @@ class _Attributor:
         ]
         lead_end = self._lead_end()
         self.subject = self._find_subject(lead_end)
+        self.fiscal_end = catalog.fiscal_year_end(self.subject) if self.subject else 12
+        self.sections = self._find_sections()
+        self.section_starts = [s for s, _, _ in self.sections]
         self.report_period, self.trading_day = self._document_periods(lead_end)
 
     # --- document context ----------------------------------------------------------------------
@@ -465,11 +487,44 @@ class _Attributor:
             return best
         return None
 
+    def _find_sections(self) -> list[tuple[int, int, str]]:
+        """Headed bullet sections ("Intel (quarter ended ...)" over "1. Revenue: ..."): their company."""
+        out: list[tuple[int, int, str]] = []
+        for m in _SECTION_HEAD.finditer(self.text):
+            i = bisect_left(self.mention_starts, m.start())
+            if i >= len(self.mentions) or self.mentions[i].start != m.start():
+                continue
+            head = self.mentions[i]
+            if head.kind != "company" or not head.known:
+                continue
+            blank = _BLANK_LINE.search(self.text, m.end())
+            out.append((m.start(), blank.start() if blank else len(self.text), head.canonical))
+        return out
+
+    def _subject_at(self, pos: int) -> str | None:
+        """The company a stretch of text is about: its section's heading, else the document's."""
+        i = bisect_right(self.section_starts, pos) - 1
+        if i >= 0 and pos < self.sections[i][1]:
+            return self.sections[i][2]
+        return self.subject
+
+    def _fiscal_end_for(self, start: int, end: int) -> int:
+        """Fiscal year-end month for a sentence: a company named in it with a fiscal calendar first."""
+        for m in self._mentions_between(start, end):
+            if m.kind == "company" and m.known:
+                fy = self.catalog.fiscal_year_end(m.canonical)
+                if fy != 12:
+                    return fy
+        subject = self._subject_at(start)
+        return self.catalog.fiscal_year_end(subject) if subject else 12
+
     def _document_periods(self, lead_end: int) -> tuple[str | None, str | None]:
         """The reporting period of a results story and the trading day of a market story."""
         report: str | None = None
         day: str | None = None
-        lead = find_periods(self.text, self.published, start=0, end=lead_end)
+        lead = find_periods(
+            self.text, self.published, start=0, end=lead_end, fiscal_end=self.fiscal_end
+        )
         if _RESULTS.search(self.text, 0, lead_end):
             for p in lead:
                 if not p.baseline and len(p.values) == 1 and _REPORT_VALUE.match(p.values[0]):
@@ -545,7 +600,9 @@ class _Attributor:
         sent = self._sentences.get(idx)
         if sent is None:
             s, e = self.spans[idx]
-            periods = find_periods(self.text, self.published, start=s, end=e)
+            periods = find_periods(
+                self.text, self.published, start=s, end=e, fiscal_end=self._fiscal_end_for(s, e)
+            )
             low = self.text[s:e].lower()
             if len(low) == e - s:  # lower() kept every offset
                 cues = [
@@ -587,12 +644,28 @@ class _Attributor:
                 and _PRICE_AFTER_MOVE.fullmatch(self.text, prev.end, fig.start)
             ):
                 metric, cue_found = "stock_price", True  # "fell 4.1% to HK$118.20"
+            if (
+                metric == "other"
+                and not cue_found
+                and prev is not None
+                and prev.metric not in {None, "other"}
+                and prev.start >= sent.start
+                and fig.start - prev.end <= 40
+                and not _CLAUSE_BREAK.search(self.text, prev.end, fig.start)
+            ):
+                metric = prev.metric or metric  # "$4.3 billion, up 22%": the same line item
             basis = self._basis(fig, k, sent, metric)
-            entity = self._entity(fig, k, si, sent, metric)
+            if metric in _MARGIN_OF:
+                # a margin is profit as a part of revenue (the spec has no margin metrics)
+                metric = _MARGIN_OF[metric]
+                if basis == "level":
+                    basis = "share"
+            subject = self._subject_at(fig.start)
+            entity = self._entity(fig, k, si, sent, metric, subject)
             if entity is None and earlier is not None and not cue_found:
                 entity = earlier.entity
             if entity is None and metric not in {"market_size", "market_share"}:
-                entity = self.subject
+                entity = subject
             kind = self._kind(fig, sent)
             period = self._period(fig, k, si, sent, metric, earlier, basis, kind)
             new = replace(fig, metric=metric, basis=basis, entity=entity, period=period, kind=kind)
@@ -631,6 +704,11 @@ class _Attributor:
             clause_start = brk.end()
         if self._is_stock_move(first.start, clause_start, sent):
             return "stock_price", True
+        if fig.unit not in _NON_MONEY:
+            line_start = self.text.rfind("\n", 0, first.start) + 1
+            label = _LABEL_BEFORE.search(self.text, max(line_start, sent.start - 80), first.start)
+            if label and not any(label.start() <= cs < first.start for cs, _, _ in sent.cues):
+                return "revenue", True  # "Data Center segment: $4.3 billion" in a results summary
         if not any(
             clause_start <= cs < first.start for cs, _, _ in sent.cues
         ) and _BUSINESS_GROWTH.search(self.text, clause_start, first.start):
@@ -815,7 +893,9 @@ class _Attributor:
         return self.mentions[i:j]
 
     # entity ----------------------------------------------------------------------------------
-    def _entity(self, fig: Figure, k: int, si: int, sent: _Sentence, metric: str) -> str | None:
+    def _entity(
+        self, fig: Figure, k: int, si: int, sent: _Sentence, metric: str, subject: str | None
+    ) -> str | None:
         g0, _ = self.groups[k]
         first = self.figures[g0]
         if metric == "market_size":
@@ -846,15 +926,26 @@ class _Attributor:
             if self.salient(i):
                 return self.mentions[i].canonical
             i -= 1
-        # Carried from the sentences just before: the last salient mention there; a company's
-        # reported numbers are not carried over to a product named in passing.
-        financial = metric in _FINANCIAL and self.subject is not None
+        financial = metric in _FINANCIAL and subject is not None
+        if financial and _GROUP_LEVEL.search(self.text, sent.start, first.start):
+            return subject  # "Group revenue rose 22%": the whole company, not a unit named before
+        # Carried from the sentences just before: the last salient mention there. A company's
+        # reported numbers are not carried over to a product, a name the watchlist does not
+        # know, or one of its own units (a unit's figures name the unit in their sentence).
         for prev in self._context_sentences(si):
             s, e = self.spans[prev]
             j = bisect_left(self.mention_starts, e) - 1
             while j >= 0 and self.mentions[j].start >= s:
-                if self.salient(j) and not (financial and self.mentions[j].kind == "product"):
-                    return self.mentions[j].canonical
+                m = self.mentions[j]
+                if self.salient(j):
+                    if not financial:
+                        return m.canonical
+                    if m.kind == "product" or not m.known:
+                        j -= 1
+                        continue
+                    if subject and m.canonical.startswith(subject + " "):
+                        return subject
+                    return m.canonical
                 j -= 1
         return None
 
@@ -907,7 +998,11 @@ class _Attributor:
             ):
                 return value
             for prev_idx in self._context_sentences(si)[:1]:
-                days = [p for p in self.sentence(prev_idx).periods if p.precision == "day"]
+                days = [
+                    p
+                    for p in self.sentence(prev_idx).periods
+                    if p.precision == "day" and self._recent_day(p.values[0])
+                ]
                 if days:
                     return days[-1].values[0]  # "None of this moved the stock on Friday."
             return self.trading_day
@@ -931,9 +1026,14 @@ class _Attributor:
                     if (
                         self.report_period
                         and metric in _FINANCIAL
-                        and re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", value)
+                        and (
+                            re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", value)
+                            or _period_key(value) < _period_key(self.report_period)
+                        )
                     ):
-                        value = self.report_period  # a month or day named in passing
+                        # a month or day named in passing, or the comparison base of a
+                        # sentence before ("a net loss ... in the third quarter of 2024")
+                        value = self.report_period
                     break
         if value is None and self.report_period and kind != "forecast":
             value = self.report_period
@@ -942,6 +1042,12 @@ class _Attributor:
         if value is not None and metric not in _DAILY_METRICS:
             value = coarsen_to_month(value)
         return value
+
+    def _recent_day(self, value: str) -> bool:
+        """A day that can be the story's trading session: at most a week before publication."""
+        if self.published is None or not _DAY_VALUE.match(value):
+            return False
+        return 0 <= (self.published - date.fromisoformat(value)).days <= 7
 
     def _context_sentences(self, si: int) -> list[int]:
         """Up to three sentences back; past a blank line only the one right before counts."""
@@ -970,6 +1076,8 @@ class _Attributor:
             if p.end <= first.start:
                 dist = first.start - p.end + 5 + self._breaks(p.end, first.start)
             elif p.start >= last.end:
+                if _COMPARED_GAP.search(self.text, last.end, p.start):
+                    continue  # "$4.1 billion, compared with ... in the third quarter of 2024"
                 dist = p.start - last.end + self._breaks(last.end, p.start)
                 if self.text.startswith(("'s", "’s"), p.end):
                     dist += 100  # "the previous quarter's growth rate" owns what follows it
@@ -1045,6 +1153,20 @@ class _Attributor:
             if pattern.search(self.text, fig.end, stop):
                 return kind
         return "actual"
+
+
+def _period_key(value: str) -> tuple[int, int]:
+    """Sort key of a period's start (year, quarter); fiscal and calendar years compare as years."""
+    m = re.match(r"(?:FY)?(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2})))?", value)
+    if not m:
+        return (0, 0)
+    if m.group(2):
+        return int(m.group(1)), int(m.group(2))
+    if m.group(3):
+        return int(m.group(1)), 2 * int(m.group(3)) - 1
+    if m.group(4):
+        return int(m.group(1)), (int(m.group(4)) - 1) // 3 + 1
+    return int(m.group(1)), 1
 
 
 def _number_end(surface: str) -> int:

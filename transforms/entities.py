@@ -23,6 +23,7 @@ class Entity:
     canonical: str
     kind: str
     aliases: tuple[str, ...] = ()
+    fiscal_year_end: int | None = None  # month (1-12) a company's fiscal year ends in
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +208,7 @@ class EntityCatalog:
 
     @classmethod
     def from_csv_text(cls, text: str) -> EntityCatalog:
-        """Build a catalog from CSV text with columns canonical,kind,aliases ('|'-separated)."""
+        """Build a catalog from CSV text: canonical,kind,aliases ('|'-separated)[,fiscal_year_end]."""
         reader = csv.DictReader(io.StringIO(text))
         missing = {"canonical", "kind"} - set(reader.fieldnames or ())
         if missing:
@@ -224,7 +225,16 @@ class EntityCatalog:
                     f"(expected one of {', '.join(sorted(ENTITY_KINDS))})"
                 )
             aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
-            entities.append(Entity(canonical, kind, aliases))
+            fy_raw = (row.get("fiscal_year_end") or "").strip()
+            fy_end: int | None = None
+            if fy_raw:
+                if not fy_raw.isdigit() or not 1 <= int(fy_raw) <= 12:
+                    raise CatalogError(
+                        f"entity catalog line {lineno}: fiscal_year_end {fy_raw!r} for {canonical!r} "
+                        "is not a month number 1-12"
+                    )
+                fy_end = int(fy_raw)
+            entities.append(Entity(canonical, kind, aliases, fy_end))
         return cls(entities)
 
     @classmethod
@@ -241,6 +251,11 @@ class EntityCatalog:
     def get(self, name: str) -> Entity | None:
         """Return the entity a name or alias stands for, or None."""
         return self._by_alias.get(name)
+
+    def fiscal_year_end(self, name: str) -> int:
+        """Month a company's fiscal year ends in (12, the calendar year, when not listed)."""
+        ent = self._by_alias.get(name)
+        return ent.fiscal_year_end if ent and ent.fiscal_year_end else 12
 
     def canonical(self, name: str) -> str:
         """Return the canonical form of a name (the name itself when not on the watchlist)."""

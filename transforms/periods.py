@@ -18,7 +18,7 @@ _MONTHS = {
 }  # fmt: skip
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "a": 1, "the": 1,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "a": 1, "the": 1,
 }  # fmt: skip
 _ORDINAL = {
     "first": 1,
@@ -56,7 +56,9 @@ _PERIOD = re.compile(
   | (?P<qfy>\bQ(?P<qfyq>[1-4])\s*(?:of\s+)?(?:FY|fiscal(?:\s+year)?)\s*['’]?(?P<qfyy>{_Y}|\d{{2}})\b)
   | (?P<fyq>\bFY\s*['’]?(?P<fyqy>{_Y}|\d{{2}})\s*[-\s]?Q(?P<fyqq>[1-4])\b)
   | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_Y}|\d{{2}})\b)
-  | (?P<ytd>\b(?:the\s+|its\s+)?first\s+(?P<ytdn>two|three|six|nine|2|3|6|9)\s+(?P<ytdu>quarters|months)(?:\s+of\s+(?:(?P<ytdfy>fiscal\s+(?:year\s+)?|FY\s*)(?P<ytdfyy>{_Y}|\d{{2}})|(?P<ytdy>{_Y})|{_RELYEAR}|the\s+year))?)
+  | (?P<qended>\b(?:the\s+|its\s+)?(?:(?:fiscal\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?)?(?:quarter|three\s+months|three-month\s+period)\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<qem>{_MONTH})\b\.?(?:\s+(?:[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<qey>{_Y})\b)?)
+  | (?P<fqbare>\b(?:the\s+|its\s+|their\s+)?fiscal\s+(?P<fbord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter\b)
+  | (?P<ytd>\b(?:the\s+|its\s+)?first\s+(?P<ytdn>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01])\s+(?P<ytdu>quarters|months)(?:\s+of\s+(?:(?P<ytdfy>fiscal\s+(?:year\s+)?|FY\s*)(?P<ytdfyy>{_Y}|\d{{2}})|(?P<ytdy>{_Y})|{_RELYEAR}|the\s+year))?)
   | (?P<qtr>\b(?:
         (?<!fiscal\s)(?:the\s+)?(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter
       | (?:the\s+)?(?P<qmon>March|June|September|December)(?:-ended)?\s+quarter
@@ -73,7 +75,9 @@ _PERIOD = re.compile(
   | (?P<mdy>\b(?P<mdm>{_MONTH})\.?\s+(?P<mdd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdyy>{_Y}))?)
   | (?P<dmy>\b(?P<dmd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?P<dmm>{_MONTH})\b\.?(?:,?\s+(?P<dmyy>{_Y}))?)
   | (?P<my>\b(?P<mym>{_MONTH})\.?,?\s+(?:of\s+)?(?:(?P<myy>{_Y})|(?P<myrel>{_RELYEAR})))
-  | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d))
+  | (?P<mnoun>\b(?P<mnm>{_MONTH})\s+(?=(?:sales|revenues?|figures?|deliveries|shipments|output|exports|imports)\b))
+  | (?P<nthday>\b(?:on\s+)the\s+(?P<nthd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of|century|straight|consecutive|anniversary)))
+  | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]or|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d))
   | (?P<yrange>\b(?:between\s+)?(?P<yr1>{_Y})\s*(?P<yrsep>-|–|to|through|and|until)\s*(?P<yr2>{_Y})\b)
   | (?P<year>\b(?<![-.$])(?P<yy>{_Y})\b(?![-.]\d|\s*%|\s*(?:billion|million|yuan|dollars)))
   | (?P<today>\b(?:today|this\s+morning|this\s+afternoon|tonight)\b)
@@ -86,7 +90,7 @@ _PERIOD = re.compile(
   | (?P<thismonth>\bthis\s+month\b)
   | (?P<lastmonth>\b(?:last|the\s+previous|the\s+prior)\s+month\b)
   | (?P<nextmonth>\bnext\s+month\b)
-  | (?P<relyear>\b(?:(?:earlier|later)\s+)?{_RELYEAR}\b|\b(?:so\s+far\s+this\s+year|year[-\s]to[-\s]date)\b|\ba\s+year\s+(?:earlier|ago)\b)
+  | (?P<relyear>\b(?:(?:earlier|later)\s+)?{_RELYEAR}\b|\b(?:the\s+)?rest\s+of\s+the\s+(?:fiscal\s+|financial\s+)?year\b|\b(?:so\s+far\s+this\s+year|year[-\s]to[-\s]date)\b|\ba\s+year\s+(?:earlier|ago)\b)
   | (?P<now>\b(?:currently|at\s+present|presently|as\s+of\s+now|so\s+far|to\s+date|as\s+things\s+stand)\b)
     )
     """,
@@ -101,7 +105,7 @@ _TRIGGER = re.compile(
     r"(?:19|20)\d\d|\d[QH]|[QH][1-4]|QUARTER|[Qq]uarter|[Hh]alf|[Yy]ears?|YEAR|[Ff]iscal|[Ff]inancial|FY|"
     r"[Tt]oday|[Tt]onight|this (?:morning|afternoon)|[Yy]esterday|[Mm]onth|[Cc]urrently|[Pp]resent|"
     r"[Ss]o far|[Tt]o date|as of now|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[0-3]?\d(?:st|nd|rd|th)\b)"
 )
 _WINDOW_BEFORE = 50
 _WINDOW_AFTER = 30
@@ -138,9 +142,19 @@ def normalise_period(phrase: str, published: date | None) -> str | None:
 
 
 def find_periods(
-    text: str, published: date | None, *, start: int = 0, end: int | None = None
+    text: str,
+    published: date | None,
+    *,
+    start: int = 0,
+    end: int | None = None,
+    fiscal_end: int = 12,
 ) -> list[PeriodMention]:
-    """Find and normalise the period phrases in text[start:end] (offsets are into text)."""
+    """Find and normalise the period phrases in text[start:end] (offsets are into text).
+
+    fiscal_end is the month the company's fiscal year ends in: where it is not December,
+    quarters named by their end month ("the September quarter", "the quarter ended Sept. 30")
+    and fiscal quarters without a year ("fiscal second quarter") come back as FYyyyy-Qn.
+    """
     stop = len(text) if end is None else end
     out: list[PeriodMention] = []
     ctx_year: int | None = None  # last explicit year in this stretch: "Q1 of last year to ... Q4"
@@ -172,10 +186,45 @@ def find_periods(
             y = _full_year(g["qfyy"] or g["fyqy"])
             if y:
                 values = (f"FY{y}-Q{g['qfyq'] or g['fyqq']}",)
+        elif kind == "qended":
+            if not _MONTH_CASED.match(g["qem"]):
+                continue
+            month = _month_number(g["qem"])
+            y = int(g["qey"]) if g["qey"] else _year_of_recent_month(month, published, None)
+            if y:
+                values = (_quarter_ending(y, month, fiscal_end),)
+                if fiscal_end == 12:
+                    ctx_year, ctx_quarter = y, (y, (month - 1) // 3 + 1)
+        elif kind == "fqbare":
+            n = _ORDINAL[g["fbord"].lower()]
+            end_month = (fiscal_end + 3 * n - 1) % 12 + 1
+            y = _year_of_recent_month(end_month, published, None)
+            if y:
+                values = (_quarter_ending(y, end_month, fiscal_end),)
+        elif kind == "mnoun":
+            if not _MONTH_CASED.match(g["mnm"]):
+                continue
+            month = _month_number(g["mnm"])
+            y = _year_of_recent_month(month, published, ctx_year)
+            if y:
+                values, ctx_date = (f"{y}-{month:02d}",), date(y, month, 1)
+        elif kind == "nthday" and published:
+            day = int(g["nthd"])
+            ref = published if day <= published.day else published.replace(day=1) - timedelta(days=1)
+            d = _safe_date(ref.year, ref.month, day)
+            if d:
+                values, precision, ctx_date = (d.isoformat(),), "day", d
         elif kind == "ytd":
             cnt = _count(g["ytdn"]) or 0
-            quarters = cnt if g["ytdu"].lower() == "quarters" else cnt // 3
-            if g["ytdfyy"] and 1 <= quarters <= 4:
+            months = g["ytdu"].lower() == "months"
+            quarters = cnt if not months else cnt // 3
+            if months and cnt % 3:
+                y = int(g["ytdy"]) if g["ytdy"] else ctx_year
+                if y is None:
+                    y = _relative_year(m.group(0), published) if published else None
+                if y and 1 < cnt < 12:
+                    values = (f"{y}-01..{y}-{cnt:02d}",)
+            elif g["ytdfyy"] and 1 <= quarters <= 4:
                 y = _full_year(g["ytdfyy"])
                 values = (f"FY{y}-Q1..FY{y}-Q{quarters}",) if quarters > 1 else (f"FY{y}-Q1",)
             elif 1 <= quarters <= 4:
@@ -193,7 +242,9 @@ def find_periods(
             y = _resolve_year(g["qy"], g["qy2"] or g["qy3"], g["qrel"], published)
             if y is None:
                 y = ctx_year if ctx_year is not None else _year_of_recent_quarter(q, published)
-            if y is not None:
+            if y is not None and (g["qmon"] or g["qspan"]) and fiscal_end != 12:
+                values = (_quarter_ending(y, q * 3, fiscal_end),)  # "the September quarter"
+            elif y is not None:
                 values, ctx_year, ctx_quarter = (f"{y}-Q{q}",), y, (y, q)
         elif kind == "half":
             h = (
@@ -285,8 +336,12 @@ def find_periods(
             nxt = (published.replace(day=28) + timedelta(days=4)).replace(day=1)
             values = (f"{nxt.year}-{nxt.month:02d}",)
         elif kind == "relyear" and published:
-            y = _relative_year(m.group(kind), published)
-            if y:
+            phrase = m.group(kind).lower()
+            y = _relative_year(phrase, published)
+            if "fiscal" in phrase or "financial" in phrase:
+                fy = _fiscal_year(published, fiscal_end) + (y - published.year if y else 0)
+                values = (f"FY{fy}",) if fiscal_end != 12 else (str(fy),)
+            elif y:
                 values, ctx_year = (str(y),), y
         if not values:
             continue
@@ -386,6 +441,20 @@ def _resolve_year(
     if rel:
         return _relative_year(rel, published)
     return None
+
+
+def _fiscal_year(d: date, fiscal_end: int) -> int:
+    """The fiscal year a date falls in, named by the calendar year it ends in."""
+    return d.year if d.month <= fiscal_end else d.year + 1
+
+
+def _quarter_ending(year: int, month: int, fiscal_end: int) -> str:
+    """The quarter that ends in the given month: calendar 2025-Q3, or fiscal FY2026-Q2."""
+    if fiscal_end == 12:
+        return f"{year}-Q{(month - 1) // 3 + 1}"
+    q = ((month - fiscal_end - 1) % 12) // 3 + 1
+    fy = year if month <= fiscal_end else year + 1
+    return f"FY{fy}-Q{q}"
 
 
 def _quarter_of(d: date) -> tuple[int, int]:
