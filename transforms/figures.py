@@ -161,6 +161,37 @@ _QUALIFIER_BEFORE_RE = re.compile(
     )(?:[ \t\xa0]+(?:the\s+|a\s+)?|(?<=[~≈∼<>≤≥+])[ \t\xa0]*)\Z""",
     re.VERBOSE | re.IGNORECASE,
 )
+# the last word a _QUALIFIER_BEFORE_RE phrase can end with: a cheap test on the word right
+# before a number skips the (slow, position-by-position) search for most numbers
+_QUALIFIER_LAST_WORDS = word_set("""
+about around roughly nearly almost some approximately approx circa to estimated at of less so
+as most than exceeding over above exceeds exceed exceeded surpass surpassed surpassing surpasses
+least topped topping tops beyond pass passed passing passes cross crossed crossing crosses
+below under more even upto the a
+""")
+_QUALIFIER_SYMBOLS = "~≈∼<>≤≥"
+
+
+def _qualifier_before(text: str, s: int) -> re.Match[str] | None:
+    """_QUALIFIER_BEFORE_RE searched in the 40 characters before s, skipping hopeless windows."""
+    j = s
+    lo = max(0, s - 40)
+    while j > lo and text[j - 1].isspace():
+        j -= 1
+    if j == lo:
+        return None
+    if text[j - 1] not in _QUALIFIER_SYMBOLS:
+        if text[j - 1] == ".":
+            j -= 1  # "approx."
+        k = j
+        while k > lo and text[k - 1].isalpha():
+            k -= 1
+        word = text[k:j]
+        if word.isascii() and word.lower() not in _QUALIFIER_LAST_WORDS:
+            return None
+    return _QUALIFIER_BEFORE_RE.search(text, lo, s)
+
+
 _QUALIFIER_AFTER_RE = re.compile(
     r"(?P<over>\+|-plus\b|\s*(?:or\s+(?:more|above|higher|greater|over)|plus)\b)"
     r"|(?P<under>\s*or\s+(?:less|fewer|below|lower|under)\b)"
@@ -818,7 +849,7 @@ def _read_qualifier(text: str, c: _Cand) -> None:
     """Read the qualifier written before the figure ("about", "more than", "up to")."""
     if c.qualifier != "exact":
         return
-    qm = _QUALIFIER_BEFORE_RE.search(text, max(0, c.start - 40), c.start)
+    qm = _qualifier_before(text, c.start)
     if qm is None:
         return
     if _REFERENCE_RE.match(qm.group(0)):
@@ -1138,7 +1169,7 @@ def _read_sign(text: str, c: _Cand, sent_start: int) -> None:
         if am.group("up"):
             return
     lo = max(sent_start, c.start - 70)
-    qm = _QUALIFIER_BEFORE_RE.search(text, max(0, c.start - 40), c.start)
+    qm = _qualifier_before(text, c.start)
     hi = qm.start() if qm else c.start
     left = text[lo:hi]
     cut = 0
