@@ -29,7 +29,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     (
         "capex",
-        r"capital\s+expenditures?|capex|capital\s+spending|capital\s+investments?"
+        r"capital\s+expenditures?|capex|capital\s+spending|capital\s+investments?|capital\s+budgets?"
         r"|infrastructure\s+(?:construction|investments?|spending|build-?outs?)"
         r"|(?:spend|spending|invest|investing|investments?)\s+(?:[^.;]{0,80}?)\binfrastructure"
         r"|(?:spend|spending|invest|investing|investments?)\s+(?:[^.;]{0,40}?)\b(?:in|on|into)\s+(?:[\w-]+\s+){0,2}"
@@ -166,7 +166,7 @@ _UNIT_METRIC = {"parameters": "parameters", "tokens": "tokens", "W": "energy", "
 _CHANGE_WORDS = re.compile(
     r"\b(?:increas\w*|decreas\w*|ris(?:e|es|ing|en)|rose|grow\w*|grew|growth|fallen|surg\w*|jump\w*|climb\w*|"
     r"lost|los(?:e|es|ing)|shed\w*|wip\w*|eras\w*|"
-    r"soar\w*|gain\w*|up|down|fell|fall\w*|drop\w*|declin\w*|slid\w*|slump\w*|plung\w*|tumbl\w*|"
+    r"soar\w*|gain\w*|up|down|fell|fall\w*|slip\w*|sank|sink\w*|drop\w*|declin\w*|slid\w*|slump\w*|plung\w*|tumbl\w*|"
     r"shrank|shrink\w*|contract\w*|expand\w*|cut|reduc\w*|lower|higher|boost\w*|doubl\w*|tripl\w*|"
     r"year[- ]on[- ]year|year[- ]over[- ]year|yoy|y/y|q/q|quarter[- ]on[- ]quarter|sequential\w*|"
     r"accelerat\w*|slow\w*|improv\w*|added|adding|more|less)\b",
@@ -211,6 +211,9 @@ _CHANGE_OF_BEFORE = re.compile(
     r"rate|growth\s+rate|up|down)\s+(?:of|by)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|some\s+|"
     r"over\s+|more\s+than\s+|up\s+to\s+)?$|\bup\s+to\s+$",
     _I,
+)
+_ADJUST_VERB = re.compile(
+    r"\b(?:rais\w*|cut\w*|increas\w*|lower\w*|boost\w*|reduc\w*|trim\w*|lift\w*)\b", _I
 )
 _MULTIPLE_RATIO = re.compile(r"multiple|\bP/?E\b|price[- ]to[- ]|times\s+(?:its|their|the)\b", _I)
 _LEVEL_METRICS = frozenset(
@@ -379,12 +382,17 @@ _SECTION_HEAD = re.compile(
 )
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LABEL_BEFORE = re.compile(
-    r"(?:^|\n)[ \t]*(?:\d{1,2}[.)][ \t]*|[-•*–][ \t]*)?[A-Z][\w&/' -]{1,50}:[ \t]*$"
+    r"(?:(?<![^\n])[ \t]*(?:\d{1,2}[.)][ \t]*|[-•*–][ \t]*)?[A-Z]|(?<=[;.][ \t])[A-Za-z])[\w&/' -]{1,50}:[ \t]*$"
 )
 _GROUP_LEVEL = re.compile(
     r"\b(?:group|consolidated|company-wide|total)\s+(?:sales|revenues?|net\s+\w+|operating\s+\w+|"
     r"profits?|income|earnings)\b",
     _I,
+)
+_REPORT_WINDOW = 1200
+_SELF_REFERENCE = re.compile(
+    r"\b(?:the|its)\s+(?:company|group|firm)\b(?!['’]s\s+(?:rival|peer|competitor|partner|customer))"
+    r"|(?:^|(?<=[.;:]\s)|(?<=\n))(?:Its\s+|The\s+)?(?:[Ss]hares|[Ss]tock)\s+(?!of\b)",
 )
 _COMPARED_GAP = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than)\b", _I)
 _MARGIN_OF = {
@@ -525,8 +533,17 @@ class _Attributor:
         lead = find_periods(
             self.text, self.published, start=0, end=lead_end, fiscal_end=self.fiscal_end
         )
-        if _RESULTS.search(self.text, 0, lead_end):
-            for p in lead:
+        # a results story may name its quarter only in the first body paragraph after a short lead
+        report_end = max(lead_end, min(len(self.text), _REPORT_WINDOW))
+        if _RESULTS.search(self.text, 0, report_end):
+            wide = (
+                lead
+                if report_end == lead_end
+                else find_periods(
+                    self.text, self.published, start=0, end=report_end, fiscal_end=self.fiscal_end
+                )
+            )
+            for p in wide:
                 if not p.baseline and len(p.values) == 1 and _REPORT_VALUE.match(p.values[0]):
                     report = p.values[0]
                     break
@@ -706,7 +723,7 @@ class _Attributor:
             return "stock_price", True
         if fig.unit not in _NON_MONEY:
             line_start = self.text.rfind("\n", 0, first.start) + 1
-            label = _LABEL_BEFORE.search(self.text, max(line_start, sent.start - 80), first.start)
+            label = _LABEL_BEFORE.search(self.text, max(line_start, first.start - 80), first.start)
             if label and not any(label.start() <= cs < first.start for cs, _, _ in sent.cues):
                 return "revenue", True  # "Data Center segment: $4.3 billion" in a results summary
         if not any(
@@ -859,6 +876,8 @@ class _Attributor:
                 _I,
             ):
                 return "change"
+            if before.endswith("by ") and _ADJUST_VERB.search(self.text, sent.start, first.start):
+                return "change"  # "lifted revenue at the unit by 16%"
             if _LEVEL_BEFORE.search(before) and not _CHANGE_OF_BEFORE.search(before):
                 return "level"  # "rose to 85%": the level reached
             if _CHANGE_WORDS.search(before[-45:]):
@@ -875,11 +894,7 @@ class _Attributor:
             _I,
         ):
             return "change"
-        if before.endswith("by ") and re.search(
-            r"\b(?:rais\w*|cut\w*|increas\w*|lower\w*|boost\w*|reduc\w*|trim\w*|lift\w*)\b",
-            self.text[sent.start : first.start],
-            _I,
-        ):
+        if before.endswith("by ") and _ADJUST_VERB.search(self.text, sent.start, first.start):
             return "change"  # "raised its forecast by $2 billion"
         if re.match(
             r"\s*(?:hit|boost|blow|drag|increase|decrease|rise|drop|decline|jump)\b", after, _I
@@ -927,6 +942,8 @@ class _Attributor:
                 return self.mentions[i].canonical
             i -= 1
         financial = metric in _FINANCIAL and subject is not None
+        if subject and _SELF_REFERENCE.search(self.text, sent.start, first.start):
+            return subject  # "the company may spend more than ...", "Shares slipped 1.8%"
         if financial and _GROUP_LEVEL.search(self.text, sent.start, first.start):
             return subject  # "Group revenue rose 22%": the whole company, not a unit named before
         # Carried from the sentences just before: the last salient mention there. A company's
@@ -1028,7 +1045,8 @@ class _Attributor:
                         and metric in _FINANCIAL
                         and (
                             re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", value)
-                            or _period_key(value) < _period_key(self.report_period)
+                            or _period_key(value.split("..")[-1])
+                            < _period_key(self.report_period.split("..")[0])
                         )
                     ):
                         # a month or day named in passing, or the comparison base of a
@@ -1090,6 +1108,17 @@ class _Attributor:
         if best is None:
             return None
         p = best[1]
+        if len(p.values) == 1 and re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", p.values[0]):
+            # "380 billion yuan it earmarked in February ... over three years": the span
+            for q in sent.periods:
+                if (
+                    ".." in q.values[0]
+                    and not q.baseline
+                    and len(q.values) == 1
+                    and 0 <= q.start - last.end <= 120
+                    and not _CLAUSE_BREAK.search(self.text, last.end, q.start)
+                ):
+                    return q.values[0]
         return p.values[min(k - g0, len(p.values) - 1)] if len(p.values) > 1 else p.values[0]
 
     # kind ------------------------------------------------------------------------------------

@@ -350,10 +350,13 @@ def _extend_versions(text: str, mentions: list[Mention]) -> list[Mention]:
         if m.kind in _EXTENDABLE:
             v = _VERSION_SUFFIX.match(text, m.end)
             if v and v.end() > m.end:
-                # the canonical family name, then the version as written ("Ernie 4.5" -> "ERNIE 4.5")
-                name = m.canonical + text[m.end : v.end()].replace("-", " ", 1)
+                # the canonical family name, then the version as written ("Ernie 4.5" -> "ERNIE 4.5");
+                # an alias that already names a version ("Kimi K2") keeps it ("Kimi K2 Thinking")
+                written = text[m.start : m.end]
+                base = written if written.startswith(m.canonical + " ") else m.canonical
+                name = base + text[m.end : v.end()].replace("-", " ", 1)
                 if text[m.end] == "-":
-                    name = m.canonical + text[m.end : v.end()]
+                    name = base + text[m.end : v.end()]
                 m = Mention(m.start, v.end(), name, m.kind, m.known)
                 skip_until = v.end()
         out.append(m)

@@ -60,7 +60,7 @@ _PERIOD = re.compile(
   | (?P<fqbare>\b(?:the\s+|its\s+|their\s+)?fiscal\s+(?P<fbord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter\b)
   | (?P<ytd>\b(?:the\s+|its\s+)?first\s+(?P<ytdn>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01])\s+(?P<ytdu>quarters|months)(?:\s+of\s+(?:(?P<ytdfy>fiscal\s+(?:year\s+)?|FY\s*)(?P<ytdfyy>{_Y}|\d{{2}})|(?P<ytdy>{_Y})|{_RELYEAR}|the\s+year))?)
   | (?P<qtr>\b(?:
-        (?<!fiscal\s)(?:the\s+)?(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter
+        (?<!fiscal\s)(?:the\s+)?(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter(?!ly)
       | (?:the\s+)?(?P<qmon>March|June|September|December)(?:-ended)?\s+quarter
       | (?:the\s+)?(?P<qspan>Jan(?:uary)?|Apr(?:il)?|July?|Oct(?:ober)?)\s*[-–]\s*(?:Mar(?:ch)?|June?|Sep(?:t(?:ember)?)?|Dec(?:ember)?)\s+quarter
       | Q(?P<qn>[1-4]) | (?P<qn2>[1-4])Q(?=\d{{2}}\b|\b)
@@ -196,8 +196,8 @@ def find_periods(
                 if fiscal_end == 12:
                     ctx_year, ctx_quarter = y, (y, (month - 1) // 3 + 1)
         elif kind == "fqbare":
-            n = _ORDINAL[g["fbord"].lower()]
-            end_month = (fiscal_end + 3 * n - 1) % 12 + 1
+            fq = _ORDINAL[g["fbord"].lower()]
+            end_month = (fiscal_end + 3 * fq - 1) % 12 + 1
             y = _year_of_recent_month(end_month, published, None)
             if y:
                 values = (_quarter_ending(y, end_month, fiscal_end),)
