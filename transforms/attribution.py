@@ -392,7 +392,7 @@ _GROUP_LEVEL = re.compile(
 _REPORT_WINDOW = 1200
 _SELF_REFERENCE = re.compile(
     r"\b(?:the|its)\s+(?:company|group|firm)\b(?!['’]s\s+(?:rival|peer|competitor|partner|customer))"
-    r"|(?:^|(?<=[.;:]\s)|(?<=\n))(?:Its\s+|The\s+)?(?:[Ss]hares|[Ss]tock)\s+(?!of\b)",
+    r"|(?P<shares>(?:^|(?<=[.;:]\s)|(?<=\n))(?:Its\s+|The\s+)?(?:[Ss]hares|[Ss]tock)\s+(?!of\b))",
 )
 _COMPARED_GAP = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than)\b", _I)
 _MARGIN_OF = {
@@ -544,6 +544,8 @@ class _Attributor:
                 )
             )
             for p in wide:
+                if p.start >= lead_end and not self._names_subject(p.start):
+                    continue  # past the lead: only the subject's (or its unit's) own quarter
                 if not p.baseline and len(p.values) == 1 and _REPORT_VALUE.match(p.values[0]):
                     report = p.values[0]
                     break
@@ -562,6 +564,16 @@ class _Attributor:
             if day is None:
                 day = self.published.isoformat()
         return report, day
+
+    def _names_subject(self, pos: int) -> bool:
+        """Whether the sentence holding pos names the document's subject or one of its units."""
+        if self.subject is None:
+            return False
+        s, e = self.spans[self.sentence_index(pos)]
+        return any(
+            m.canonical == self.subject or m.canonical.startswith(self.subject + " ")
+            for m in self._mentions_between(s, e)
+        )
 
     def _in_aside(self, start: int, end: int) -> bool:
         i = bisect_right(self.asides, (start, 1 << 60)) - 1
@@ -942,8 +954,20 @@ class _Attributor:
                 return self.mentions[i].canonical
             i -= 1
         financial = metric in _FINANCIAL and subject is not None
-        if subject and _SELF_REFERENCE.search(self.text, sent.start, first.start):
-            return subject  # "the company may spend more than ...", "Shares slipped 1.8%"
+        ref = _SELF_REFERENCE.search(self.text, sent.start, first.start)
+        if ref and ref.group("shares") and subject:
+            return subject  # "Shares slipped 1.8%": the story's (or section's) company
+        if ref:
+            # "the company may spend more than ...": the company named last, else the subject
+            for prev in self._context_sentences(si):
+                s, e = self.spans[prev]
+                j = bisect_left(self.mention_starts, e) - 1
+                while j >= 0 and self.mentions[j].start >= s:
+                    if self.mentions[j].kind == "company" and self.salient(j):
+                        return self.mentions[j].canonical
+                    j -= 1
+            if subject:
+                return subject
         if financial and _GROUP_LEVEL.search(self.text, sent.start, first.start):
             return subject  # "Group revenue rose 22%": the whole company, not a unit named before
         # Carried from the sentences just before: the last salient mention there. A company's
@@ -1117,6 +1141,7 @@ class _Attributor:
                     and len(q.values) == 1
                     and 0 <= q.start - last.end <= 120
                     and not _CLAUSE_BREAK.search(self.text, last.end, q.start)
+                    and not self._inside_figure(last.end + 1, q.start)  # no later figure owns it
                 ):
                     return q.values[0]
         return p.values[min(k - g0, len(p.values) - 1)] if len(p.values) > 1 else p.values[0]
