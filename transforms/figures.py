@@ -36,6 +36,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -129,6 +130,45 @@ _FOLD_WORDS = {
 }
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 
+# Speed: the IGNORECASE scans above try every position of the text. On the lower-cased text
+# (same length, and none of the three letters that IGNORECASE folds differently from
+# str.lower) plain patterns with a leading character set find the few positions where a
+# number core can start, and literal tests tell when a whole scan cannot match at all.
+_ODD_CASE = ("\u017f", "\u0130", "\u0131")  # long s, dotted I, dotless i
+# every position where _CORE_RE can match: a digit, "." before a digit, or a word start
+# with the first letters of a number word ("a" only before a scale word)
+_CORE_START_RE = re.compile(
+    r"[\d.otfsena](?:(?<=\d)|(?<=\.)(?=\d)|(?<!\w.)(?:(?<=o)(?=ne)|(?<=t)(?=wo|hr|hi|en|we)"
+    r"|(?<=f)(?=ou|iv|if|or)|(?<=s)(?=ix|ev)|(?<=e)(?=ig|le)|(?<=n)(?=in)"
+    r"|(?<=a)(?=[\s-]+[tmblcdh])))"
+)
+_MULTIPLE_STEMS = ("doubl", "tripl", "quadrupl", "halv", "twice", "fold")
+_PERCENT_OF_HINT_RE = re.compile(r"cents?\s+of\s")
+
+
+def _lowered(text: str) -> str | None:
+    """text.lower() when it keeps every offset and IGNORECASE agrees with it, else None."""
+    low = text.lower()
+    if len(low) != len(text) or any(ch in text for ch in _ODD_CASE):
+        return None
+    return low
+
+
+def _find_cores(text: str, low: str | None) -> Iterator[re.Match[str]]:
+    """The matches of _CORE_RE.finditer(text), trying _CORE_RE only where a core can start."""
+    if low is None:
+        yield from _CORE_RE.finditer(text)
+        return
+    search, match = _CORE_START_RE.search, _CORE_RE.match
+    pos = 0
+    while (cm := search(low, pos)) is not None:
+        m = match(text, cm.start())
+        if m is None:
+            pos = cm.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
 # "times" is a multiple only with a comparison near it, not a frequency ("called 3 times")
 _TIMES_AFTER_RE = re.compile(
     r"[\s,]*(?:more|higher|larger|bigger|greater|faster|cheaper|lower|less|smaller|fewer|as\b"
@@ -218,6 +258,8 @@ _DIRECTION_RE = re.compile(
     r"accelerated|widened|positive|plus))\b",
     re.IGNORECASE,
 )
+# the same patterns without IGNORECASE, for the lower-cased text (their letters are lower case)
+_DIRECTION_LOW_RE = re.compile(_DIRECTION_RE.pattern)
 _LOSS_RE = re.compile(r"\b(?:net\s+)?loss(?:es)?\b(?![\s-]+(?:making|of\s+(?:market|share|jobs|users)))",
                       re.IGNORECASE)
 _LOSS_COMPARED_RE = re.compile(
@@ -231,6 +273,7 @@ _CLAUSE_CUT_RE = re.compile(
     r"[;:()\[\]—]|,(?=\s)|\b(?:while|whereas|but|although|though|and|which|that|as)\b",
     re.IGNORECASE,
 )
+_CLAUSE_CUT_LOW_RE = re.compile(_CLAUSE_CUT_RE.pattern)
 _DIRECTION_AFTER_RE = re.compile(
     r"[ \t\xa0]*(?:(?P<down>lower|down|less|cheaper|fewer|smaller|below|under(?=\s+(?:the|its|their|his|her|our|a|an)\s+(?:[\w'’-]+\s+){0,2}?"
     r"(?:price|level|peak|high|average|target|estimate|forecast|consensus|mark)s?\b)|"
@@ -386,7 +429,8 @@ def extract_figures(text: str) -> list[Figure]:
     urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)]
     cands: list[_Cand] = []
     url_i = 0
-    for m in _CORE_RE.finditer(text):
+    low = _lowered(text)
+    for m in _find_cores(text, low):
         while url_i < len(urls) and urls[url_i][1] <= m.start():
             url_i += 1
         if url_i < len(urls) and urls[url_i][0] <= m.start() < urls[url_i][1]:
@@ -394,11 +438,13 @@ def extract_figures(text: str) -> list[Figure]:
         cand = _read_core(text, m)
         if cand is not None:
             cands.append(cand)
-    cands.extend(_word_multiples(text))
-    cands.extend(_percent_of(text, cands))
+    if low is None or any(w in low for w in _MULTIPLE_STEMS):
+        cands.extend(_word_multiples(text))
+    if low is None or _PERCENT_OF_HINT_RE.search(low):
+        cands.extend(_percent_of(text, cands))
     cands.sort(key=lambda c: c.start)
     _share_units(text, cands)
-    _infer_units(text, cands, sentences)
+    _infer_units(text, cands, sentences, low)
     figures: list[Figure] = []
     last_end = -1
     for c in cands:
@@ -1001,7 +1047,8 @@ def _share_units(text: str, cands: list[_Cand]) -> None:
             a.scale = b.scale
 
 
-def _infer_units(text: str, cands: list[_Cand], sentences: SentenceIndex) -> None:
+def _infer_units(text: str, cands: list[_Cand], sentences: SentenceIndex,
+                 low: str | None = None) -> None:
     """Give bare scaled numbers a unit from context; set signs from direction words."""
     _resolve_yen_signs(text, cands, sentences)
     dominant = _home_currency(cands)
@@ -1016,7 +1063,7 @@ def _infer_units(text: str, cands: list[_Cand], sentences: SentenceIndex) -> Non
             continue
         if c.kind == CURRENCY_KIND and c.unit:
             money_values[c.number * (c.scale or 1)] = c.unit
-        _read_sign(text, c, sent_start)
+        _read_sign(text, c, sent_start, low)
     # "a loss of 300 million yuan, compared with 500 million yuan": the comparison is a loss too
     live = [c for c in cands if not c.drop and c.unit is not None]
     for a, b in itertools.pairwise(live):
@@ -1030,10 +1077,10 @@ def _infer_units(text: str, cands: list[_Cand], sentences: SentenceIndex) -> Non
             v = c.number * c.scale
             if v in money_values:
                 c.unit, c.kind, c.inferred = money_values[v], CURRENCY_KIND, True
-                _read_sign(text, c, sentences.span_at(c.start)[0])
+                _read_sign(text, c, sentences.span_at(c.start)[0], low)
             elif c.scale >= 10 ** 6 and not c.spelled and not c.weak:
                 c.unit, c.kind = "count", "count"
-                _read_sign(text, c, sentences.span_at(c.start)[0])
+                _read_sign(text, c, sentences.span_at(c.start)[0], low)
 
 
 _APPOSITIVE_RE = re.compile(
@@ -1156,7 +1203,7 @@ def _infer_bare(text: str, c: _Cand, sent_start: int, sent_end: int, dominant: s
         c.unit, c.kind = "count", "count"
 
 
-def _read_sign(text: str, c: _Cand, sent_start: int) -> None:
+def _read_sign(text: str, c: _Cand, sent_start: int, low: str | None = None) -> None:
     """A fall, a decline, a loss makes the figure negative; only within its clause."""
     if c.negative or c.kind == "multiple":
         return
@@ -1171,13 +1218,17 @@ def _read_sign(text: str, c: _Cand, sent_start: int) -> None:
     lo = max(sent_start, c.start - 70)
     qm = _qualifier_before(text, c.start)
     hi = qm.start() if qm else c.start
-    left = text[lo:hi]
+    # on the lower-cased text the case-sensitive twins of the cue patterns scan ~2.5x faster
+    if low is None:
+        left, cut_re, direction_re = text[lo:hi], _CLAUSE_CUT_RE, _DIRECTION_RE
+    else:
+        left, cut_re, direction_re = low[lo:hi], _CLAUSE_CUT_LOW_RE, _DIRECTION_LOW_RE
     cut = 0
-    for m in _CLAUSE_CUT_RE.finditer(left):
+    for m in cut_re.finditer(left):
         cut = m.end()
     window = left[cut:]
     last = None
-    for m in _DIRECTION_RE.finditer(window):
+    for m in direction_re.finditer(window):
         last = m
     if last is None:
         return
