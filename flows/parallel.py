@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -28,14 +28,19 @@ def worker_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_in_process(fn: Callable[..., T], *args: Any) -> T:
-    """Run fn(*args) in the shared worker pool and wait for it (the calling thread releases the GIL)."""
+def submit_in_process(fn: Callable[..., T], *args: Any) -> Future[T]:
+    """Start fn(*args) in the shared worker pool; the future holds its result."""
     global _pool
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("spawn"))
         pool = _pool
-    return pool.submit(fn, *args).result()
+    return pool.submit(fn, *args)
+
+
+def run_in_process(fn: Callable[..., T], *args: Any) -> T:
+    """Run fn(*args) in the shared worker pool and wait for it (the calling thread releases the GIL)."""
+    return submit_in_process(fn, *args).result()
 
 
 def shutdown_pool() -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -13,8 +16,9 @@ import duckdb
 import pandas as pd
 
 from briefing.settings import Settings
-from flows import store
+from flows import parallel, store
 from reports.calendar import check_period, describe_period, period_bounds, period_key
+from reports.charts import share_history
 from reports.render import render_briefing, render_index, renderer_fingerprint
 from reports.view import PeriodData, build_briefing_view, parse_related, sort_figures
 
@@ -114,6 +118,63 @@ def build_period(wh: Warehouse, key: str, every: str) -> tuple[dict[str, Any], p
     return build_briefing_view(data, prev_figures, history), data.figures
 
 
+@dataclass(slots=True)
+class RenderedPage:
+    """One briefing's files as text, and the counts the briefings table records."""
+
+    html: str
+    csv_text: str
+    json_text: str
+    counts: dict[str, int]
+
+
+def render_period_page(
+    data: PeriodData, prev_figures: pd.DataFrame, history: pd.DataFrame, generated_at: datetime
+) -> RenderedPage:
+    """Build and render one period's page and exports (runs in a worker process for big runs)."""
+    view = build_briefing_view(data, prev_figures, history)
+    csv_text, json_text = export_figures(data.figures)
+    return RenderedPage(render_briefing(view, generated_at=generated_at), csv_text, json_text, view["counts"])
+
+
+def page_job(wh: Warehouse, key: str, every: str) -> tuple[PeriodData, pd.DataFrame, pd.DataFrame]:
+    """A period's inputs, cut to what the page uses, so they are cheap to send to a worker."""
+    data, prev_figures, history = period_inputs(wh, key, every)
+    # History only feeds the market-share chart: send those rows, not every earlier figure.
+    return data, prev_figures, share_history(history)
+
+
+# Pages rendered at once in worker processes: enough to keep the cores busy, few enough that the
+# inputs in flight stay small. Below MIN_POOL_PAGES the pool's start-up costs more than it saves.
+PAGES_IN_FLIGHT_PER_WORKER = 2
+MIN_POOL_PAGES = 4
+
+
+def render_pages(
+    wh: Warehouse, keys: list[str], every: str, now: datetime
+) -> Iterator[tuple[str, RenderedPage]]:
+    """Render the pages of keys in order: in worker processes when there are many and cores to use."""
+    workers = parallel.worker_count()
+    if workers < 2 or len(keys) < MIN_POOL_PAGES:
+        for key in keys:
+            yield key, render_period_page(*page_job(wh, key, every), now)
+        return
+    pending: deque[tuple[str, Future[RenderedPage]]] = deque()
+    todo = iter(keys)
+    try:
+        while True:
+            for key in todo:
+                pending.append((key, parallel.submit_in_process(render_period_page, *page_job(wh, key, every), now)))
+                if len(pending) >= workers * PAGES_IN_FLIGHT_PER_WORKER:
+                    break
+            if not pending:
+                return
+            key, future = pending.popleft()
+            yield key, future.result()
+    finally:
+        parallel.shutdown_pool()
+
+
 def frame_digest(frame: pd.DataFrame | None) -> str:
     """A stable hash of a frame's columns and rows (order included)."""
     digest = hashlib.sha256()
@@ -201,6 +262,8 @@ def write_reports(
     summary = ReportSummary()
     recorded = []
     history = history_digests(wh)
+    to_render: list[str] = []
+    digests: dict[str, str] = {}
     for key in wanted:
         digest = input_hash(wh, key, every, history)
         stem = f"briefing-{key}"
@@ -208,16 +271,19 @@ def write_reports(
         if previous.get(key) == digest and html_path.exists() and key != period:
             summary.skipped.append(key)
             continue
-        view, figures = build_period(wh, key, every)
-        csv_text, json_text = export_figures(figures)
-        _write_atomic(out_dir / f"{stem}.csv", csv_text)
-        _write_atomic(out_dir / f"{stem}.json", json_text)
-        _write_atomic(html_path, render_briefing(view, generated_at=now))
+        to_render.append(key)
+        digests[key] = digest
+    for key, page in render_pages(wh, to_render, every, now):
+        stem = f"briefing-{key}"
+        html_path = out_dir / f"{stem}.html"
+        _write_atomic(out_dir / f"{stem}.csv", page.csv_text)
+        _write_atomic(out_dir / f"{stem}.json", page.json_text)
+        _write_atomic(html_path, page.html)
         summary.written.append(str(html_path))
         recorded.append({
-            "every": every, "period": key, "path": str(html_path), "content_hash": digest,
-            "figures": view["counts"]["figures"], "documents": view["counts"]["documents"],
-            "flagged": view["counts"]["flagged"],
+            "every": every, "period": key, "path": str(html_path), "content_hash": digests[key],
+            "figures": page.counts["figures"], "documents": page.counts["documents"],
+            "flagged": page.counts["flagged"],
         })
     store.write_briefings(con, recorded)
     index_path = out_dir / "index.html"

@@ -15,6 +15,10 @@ MONEY_METRICS = ("revenue", "ai_revenue", "capex", "investment")
 # vl-convert lays out text with the fonts it finds; the generic family measures the same in a browser.
 FONT = "sans-serif"
 WIDTH = 560
+# Bounds that keep a chart readable and its rendering cost independent of corpus size: vl-convert
+# lays out every text mark (~2 ms each), so a chart of every figure grew with the warehouse.
+MAX_BARS = 25
+MAX_SHARE_PERIODS = 12
 
 _ID = re.compile(r'\bid="([^"]+)"')
 _EXTERNAL = re.compile(
@@ -31,7 +35,8 @@ def _config(chart: Any) -> Any:
 
 def svg_of(chart: Any, chart_id: str) -> str:
     """Render a chart to SVG with ids prefixed by chart_id, so several charts share a page safely."""
-    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    # The specs are built here from known columns: altair's JSON-schema check cost more than layout.
+    svg = vl_convert.vegalite_to_svg(chart.to_dict(validate=False))
     # vega numbers clip paths and gradients with process-wide counters: renumber them per chart
     # in order of appearance, so output is stable and ids never collide between charts.
     mapping: dict[str, str] = {}
@@ -53,6 +58,7 @@ def market_share_chart(history: pd.DataFrame, chart_id: str) -> str | None:
     history = history[history["period"].notna() & (history["period"].astype(str) != "")]
     if history.empty:
         return None
+    history = median_shares(history)
     data = history.assign(
         when=history["period"].astype(str),
         share=history["value"].astype(float),
@@ -87,6 +93,11 @@ def money_chart(figures: pd.DataFrame, currency: str, chart_id: str) -> str | No
     )[["row", "entity", "what", "bn", "label"]]
     # Largest first, ties by name, so the order never depends on input order.
     data = data.sort_values(["bn", "row", "label"], ascending=[False, True, True]).reset_index(drop=True)
+    total = len(data)
+    data = data.head(MAX_BARS)
+    title = f"Money amounts by entity ({currency})"
+    if total > MAX_BARS:
+        title += f": largest {MAX_BARS} of {total}"
     data["key"] = [f"{i:03d} {r}" for i, r in enumerate(data["row"])]
     labels = dict(zip(data["key"], data["row"], strict=True))
     base = alt.Chart(data).encode(
@@ -101,7 +112,7 @@ def money_chart(figures: pd.DataFrame, currency: str, chart_id: str) -> str | No
         base.mark_bar(color="#3b6ea8", height=14),
         base.mark_text(align="left", dx=4, fontSize=10).encode(text="label:N"),
     ).properties(
-        width=WIDTH - 220, height=max(40, 22 * len(data)), title=f"Money amounts by entity ({currency})"
+        width=WIDTH - 220, height=max(40, 22 * len(data)), title=title
     )
     return svg_of(_config(chart), chart_id)
 
@@ -116,6 +127,22 @@ def _label_expr(labels: dict[str, str]) -> str:
     for key, label in reversed(list(labels.items())):
         expr = f"datum.value == {_js(key)} ? {_js(label)} : ({expr})"
     return expr
+
+
+def median_shares(history: pd.DataFrame) -> pd.DataFrame:
+    """One reading per entity and period (the median one, lower on ties), over the latest periods.
+
+    Several articles often report a share for the same entity and period; a line through all of
+    them zigzags on one x position and its labels pile up. Single readings pass through unchanged.
+    """
+    when = history["period"].astype(str)
+    latest = set(sorted(set(when))[-MAX_SHARE_PERIODS:])
+    history = history[when.isin(latest)]
+    ordered = history.assign(_when=history["period"].astype(str), _v=history["value"].astype(float))
+    ordered = ordered.sort_values(["entity", "_when", "_v"], kind="stable")
+    groups = ordered.groupby(["entity", "_when"], sort=False)
+    middle = (groups.cumcount() == (groups["_v"].transform("size") - 1) // 2).to_numpy()
+    return ordered[middle].drop(columns=["_when", "_v"])
 
 
 def money_figures(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
