@@ -160,7 +160,14 @@ _COUNT_NOUN_RE = re.compile(
     r"\s*(?:" + "|".join(f"(?P<n{i}>{pat})" for i, (_, pat) in enumerate(_COUNT_NOUNS)) + r")\b", _I
 )
 _COUNT_METRIC = {f"n{i}": metric for i, (metric, _) in enumerate(_COUNT_NOUNS)}
-_UNIT_METRIC = {"parameters": "parameters", "tokens": "tokens", "W": "energy", "Wh": "energy"}
+_UNIT_METRIC = {
+    "parameters": "parameters",
+    "tokens": "tokens",
+    "W": "energy",
+    "Wh": "energy",
+    "FLOPS": "compute",
+    "B": "memory",
+}
 
 # --- basis cues -------------------------------------------------------------------------------
 _CHANGE_WORDS = re.compile(
