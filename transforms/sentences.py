@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from string import ascii_letters as _ASCII_LETTERS
 
 # A sentence ends at . ! ? (or CJK 。！？) followed by space and a plausible sentence start,
 # or at a line break. Abbreviations and decimals are not ends.
@@ -28,15 +29,18 @@ class SentenceIndex:
         spans: list[tuple[int, int]] = []
         start = 0
         for m in _END_RE.finditer(text):
-            newline = m.group(0) == "\n"
-            cut = m.start() if newline else m.end()
-            # the abbreviation check looks at the text up to and including the first period
-            if not newline and _ABBREV_RE.search(text, max(0, m.start() - 8), m.start() + 1):
+            i = m.start()
+            newline = text[i] == "\n"
+            cut = i if newline else m.end()
+            # the abbreviation check looks at the text up to and including the first period;
+            # every abbreviation ends in an ASCII letter and a period (skip the search otherwise)
+            if text[i] == "." and i > 0 and text[i - 1] in _ASCII_LETTERS and \
+                    _ABBREV_RE.search(text, max(0, i - 8), i + 1):
                 continue
-            spans.append(_trim(text, start, cut))
+            _add_trimmed(spans, text[start:cut], start)
             start = cut
-        spans.append(_trim(text, start, len(text)))
-        self._spans = [s for s in spans if s[1] > s[0]]
+        _add_trimmed(spans, text[start:], start)
+        self._spans = spans
         self._ends = [e for _, e in self._spans]
 
     def span_at(self, offset: int) -> tuple[int, int]:
@@ -57,12 +61,12 @@ class SentenceIndex:
         return list(self._spans)
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end)
+def _add_trimmed(spans: list[tuple[int, int]], segment: str, offset: int) -> None:
+    """Append the span of segment (found at offset) without its outer whitespace, if any is left."""
+    body = segment.lstrip()
+    if body:
+        start = offset + len(segment) - len(body)
+        spans.append((start, start + len(body.rstrip())))
 
 
 def split_sentences(text: str) -> list[str]:
