@@ -132,9 +132,9 @@ class PeriodMention:
     precision: str = "period"
 
 
-def normalise_period(phrase: str, published: date | None) -> str | None:
+def normalise_period(phrase: str, published: date | None, fiscal_end: int = 12) -> str | None:
     """Normalise one period phrase ("Q4 2024", "last year"); a list comes back comma-separated."""
-    found = find_periods(phrase, published)
+    found = find_periods(phrase, published, fiscal_end=fiscal_end)
     if not found:
         return None
     best = max(found, key=lambda m: m.end - m.start)

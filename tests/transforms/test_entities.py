@@ -87,6 +87,8 @@ def test_people_and_analysts_are_known_but_not_subjects(catalog: EntityCatalog) 
         "name,kind\nX,company\n",
         "canonical,kind,aliases\n,company,\n",
         "canonical,kind,aliases\nX,planet,\n",
+        "canonical,kind,aliases,fiscal_year_end\nX,company,,13\n",
+        "canonical,kind,aliases,fiscal_year_end\nX,company,,June\n",
     ],
 )
 def test_bad_watchlist_gets_a_clear_error(csv_text: str) -> None:
@@ -120,3 +122,19 @@ def test_stock_indices_are_their_own_kind(catalog: EntityCatalog) -> None:
         ("Hang Seng Tech Index", "index"),
         ("Nasdaq Composite", "index"),
     ]
+
+
+def test_fiscal_year_end_is_read_per_company(catalog: EntityCatalog) -> None:
+    csv_text = "canonical,kind,aliases,fiscal_year_end\nAcme,company,Acme Corp,6\nBeta,company,,\n"
+    small = EntityCatalog.from_csv_text(csv_text)
+    assert small.fiscal_year_end("Acme Corp") == 6
+    assert small.fiscal_year_end("Beta") == 12  # blank: the calendar year
+    assert small.fiscal_year_end("Unknown") == 12
+    # the shipped watchlist knows the common non-calendar fiscal years
+    assert catalog.fiscal_year_end("Microsoft") == 6
+    assert catalog.fiscal_year_end("Alibaba Group") == 3
+    assert catalog.fiscal_year_end("Tencent") == 12
+
+
+def test_an_alias_naming_a_version_keeps_it_when_extended(catalog: EntityCatalog) -> None:
+    assert _names(catalog, "Kimi K2 Thinking tops the chart.") == ["Kimi K2 Thinking"]

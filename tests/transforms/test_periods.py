@@ -16,7 +16,8 @@ CASES = json.loads((Path(__file__).parent / "cases" / "periods.json").read_text(
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['phrase']}@{c['published']}" for c in CASES])
 def test_normalise_period(case: dict) -> None:
     published = date.fromisoformat(case["published"]) if case["published"] else None
-    assert normalise_period(case["phrase"], published) == case["expected"]
+    fiscal_end = case.get("fiscal_end", 12)  # month the company's fiscal year ends in
+    assert normalise_period(case["phrase"], published, fiscal_end) == case["expected"]
 
 
 def test_bare_quarter_takes_the_year_stated_earlier_in_the_sentence() -> None:
