@@ -210,9 +210,11 @@ least topped topping tops beyond pass passed passing passes cross crossed crossi
 below under more even upto the a
 """)
 _QUALIFIER_SYMBOLS = "~≈∼<>≤≥"
+# its twin for the lower-cased text (the pattern's letters are lower case): ~2.5x faster
+_QUALIFIER_BEFORE_LOW_RE = re.compile(_QUALIFIER_BEFORE_RE.pattern, re.VERBOSE)
 
 
-def _qualifier_before(text: str, s: int) -> re.Match[str] | None:
+def _qualifier_before(text: str, s: int, low: str | None = None) -> re.Match[str] | None:
     """_QUALIFIER_BEFORE_RE searched in the 40 characters before s, skipping hopeless windows."""
     j = s
     lo = max(0, s - 40)
@@ -229,6 +231,8 @@ def _qualifier_before(text: str, s: int) -> re.Match[str] | None:
         word = text[k:j]
         if word.isascii() and word.lower() not in _QUALIFIER_LAST_WORDS:
             return None
+    if low is not None:
+        return _QUALIFIER_BEFORE_LOW_RE.search(low, lo, s)
     return _QUALIFIER_BEFORE_RE.search(text, lo, s)
 
 
@@ -435,7 +439,7 @@ def extract_figures(text: str) -> list[Figure]:
             url_i += 1
         if url_i < len(urls) and urls[url_i][0] <= m.start() < urls[url_i][1]:
             continue
-        cand = _read_core(text, m)
+        cand = _read_core(text, m, low)
         if cand is not None:
             cands.append(cand)
     if low is None or any(w in low for w in _MULTIPLE_STEMS):
@@ -471,7 +475,7 @@ def extract_figures(text: str) -> list[Figure]:
     return figures
 
 
-def _read_core(text: str, m: re.Match[str]) -> _Cand | None:
+def _read_core(text: str, m: re.Match[str], low: str | None = None) -> _Cand | None:
     """Judge one number core: its prefix, suffix and surroundings; None if not a figure."""
     s, e = m.start(), m.end()
     spelled = m.group("words") is not None
@@ -519,7 +523,7 @@ def _read_core(text: str, m: re.Match[str]) -> _Cand | None:
     _read_suffix(text, cand)
     if cand.drop:
         return None
-    _read_qualifier(text, cand)
+    _read_qualifier(text, cand, low)
     return cand
 
 
@@ -891,11 +895,11 @@ _REFERENCE_RE = re.compile(r"(?:above|below|over|under|beyond|well\s+above|well\
                            re.IGNORECASE)
 
 
-def _read_qualifier(text: str, c: _Cand) -> None:
+def _read_qualifier(text: str, c: _Cand, low: str | None = None) -> None:
     """Read the qualifier written before the figure ("about", "more than", "up to")."""
     if c.qualifier != "exact":
         return
-    qm = _qualifier_before(text, c.start)
+    qm = _qualifier_before(text, c.start, low)
     if qm is None:
         return
     if _REFERENCE_RE.match(qm.group(0)):
@@ -1216,7 +1220,7 @@ def _read_sign(text: str, c: _Cand, sent_start: int, low: str | None = None) -> 
         if am.group("up"):
             return
     lo = max(sent_start, c.start - 70)
-    qm = _qualifier_before(text, c.start)
+    qm = _qualifier_before(text, c.start, low)
     hi = qm.start() if qm else c.start
     # on the lower-cased text the case-sensitive twins of the cue patterns scan ~2.5x faster
     if low is None:
