@@ -523,15 +523,31 @@ class _Attributor:
             return self.sections[i][2]
         return self.subject
 
-    def _fiscal_end_for(self, start: int, end: int) -> int:
-        """Fiscal year-end month for a sentence: a company named in it with a fiscal calendar first."""
-        for m in self._mentions_between(start, end):
-            if m.kind == "company" and m.known:
-                fy = self.catalog.fiscal_year_end(m.canonical)
-                if fy != 12:
-                    return fy
+    def _find_sentence_periods(self, start: int, end: int) -> list[PeriodMention]:
+        """Periods of a sentence, each read on the fiscal calendar of the company named before it."""
         subject = self._subject_at(start)
-        return self.catalog.fiscal_year_end(subject) if subject else 12
+        default = self.catalog.fiscal_year_end(subject) if subject else 12
+        marks = [
+            (m.start, self.catalog.fiscal_year_end(m.canonical))
+            for m in self._mentions_between(start, end)
+            if m.kind == "company" and m.known
+        ]
+        calendars = {fy for _, fy in marks}
+        if len(calendars) <= 1:
+            # one calendar in the sentence: a named company's, else the subject's
+            fy = calendars.pop() if calendars else default
+            return find_periods(self.text, self.published, start=start, end=end, fiscal_end=fy)
+        # "Microsoft ... its fiscal third quarter, while Baidu ... the quarter ended March 31"
+        out: list[PeriodMention] = []
+        cuts = [start] + [pos for pos, _ in marks[1:]] + [end]
+        fys = [fy for _, fy in marks]
+        for i in range(len(cuts) - 1):
+            out.extend(
+                find_periods(
+                    self.text, self.published, start=cuts[i], end=cuts[i + 1], fiscal_end=fys[i]
+                )
+            )
+        return out
 
     def _document_periods(self, lead_end: int) -> tuple[str | None, str | None]:
         """The reporting period of a results story and the trading day of a market story."""
@@ -636,9 +652,7 @@ class _Attributor:
         sent = self._sentences.get(idx)
         if sent is None:
             s, e = self.spans[idx]
-            periods = find_periods(
-                self.text, self.published, start=s, end=e, fiscal_end=self._fiscal_end_for(s, e)
-            )
+            periods = self._find_sentence_periods(s, e)
             low = self.text[s:e].lower()
             if len(low) == e - s:  # lower() kept every offset
                 cues = [
