@@ -553,23 +553,27 @@ class _Attributor:
         """The reporting period of a results story and the trading day of a market story."""
         report: str | None = None
         day: str | None = None
-        lead = find_periods(
-            self.text, self.published, start=0, end=lead_end, fiscal_end=self.fiscal_end
-        )
         # a results story may name its quarter only in the first body paragraph after a short lead
         report_end = max(lead_end, min(len(self.text), _REPORT_WINDOW))
+        # read sentence by sentence: the figures there reuse the cached periods
+        wide = [
+            p
+            for idx in range(self.sentence_index(report_end) + 1)
+            if self.spans and self.spans[idx][0] < report_end
+            for p in self.sentence(idx).periods
+            if p.end <= report_end
+        ]
+        lead = [p for p in wide if p.end <= lead_end]
         if _RESULTS.search(self.text, 0, report_end):
-            wide = (
-                lead
-                if report_end == lead_end
-                else find_periods(
-                    self.text, self.published, start=0, end=report_end, fiscal_end=self.fiscal_end
-                )
-            )
             for p in wide:
                 if p.start >= lead_end and not self._names_subject(p.start):
                     continue  # past the lead: only the subject's (or its unit's) own quarter
-                if not p.baseline and len(p.values) == 1 and _REPORT_VALUE.match(p.values[0]):
+                if (
+                    not p.baseline
+                    and len(p.values) == 1
+                    and _REPORT_VALUE.match(p.values[0])
+                    and not _is_future(p.values[0], self.published)  # results cover a past quarter
+                ):
                     report = p.values[0]
                     break
         if self.published is not None:
