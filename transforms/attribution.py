@@ -53,6 +53,10 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ("liquidity", r"liquidity"),
     ("commission_rate", r"commission\s+rates?|take\s+rates?"),
     ("fx_rate", r"exchange\s+rates?"),
+    (
+        "valuation",
+        r"P/?E\b|P/S\b|EV/EBITDA|price[- ]to[- ](?:earnings|sales|book)|(?:earnings|sales|revenue)\s+multiples?",
+    ),
     ("eps", r"earnings\s+per\s+(?:share|ADS)|\bEPS\b|per\s+ADS"),
     ("gross_margin", r"gross\s+margins?"),
     ("operating_margin", r"operating\s+margins?|EBITA?\s+margins?"),
@@ -70,7 +74,8 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ("dividend", r"dividends?"),
     (
         "stock_price",
-        r"(?:target\s+)?share\s+prices?|stock\s+prices?|price\s+targets?|target\s+price|shares\b|stocks?\b|ADRs?\b",
+        r"(?:target\s+)?share\s+prices?|stock\s+prices?|price\s+targets?|target\s+price|shares\b|stocks?\b|ADRs?\b"
+        r"|last\s+close|closing\s+price",
     ),
     (
         "market_share",
@@ -90,6 +95,10 @@ _METRIC_CUES: list[tuple[str, str]] = [
         r"usage|invocations?|API\s+calls?|calls?(?:\s+volume)?|traffic|token\s+consumption|consumption"
         r"|queries|requests",
     ),
+    ("backlog", r"backlogs?|remaining\s+performance\s+obligations?|order\s+book"),
+    ("gmv", r"\bGMV\b|gross\s+merchandise\s+(?:value|volume)"),
+    ("deliveries", r"deliveries|delivered"),
+    ("shipments", r"shipments|shipped"),
     ("revenue", r"revenues?|sales|top\s+line"),
     (
         "expenses",
@@ -144,7 +153,8 @@ _COUNT_NOUNS: list[tuple[str, str]] = [
     ("countries", r"countries|markets\s+worldwide"),
     ("business_lines", r"business\s+lines?|lines\s+of\s+business"),
     ("models", r"(?:[\w-]+\s+){0,2}?(?:models?|versions|variants)\b"),
-    ("users", r"(?:[\w-]+\s+){0,2}?(?:users|subscribers|MAUs?|DAUs?)"),
+    ("users", r"(?:[\w-]+\s+){0,2}?(?:users|subscribers|MAUs?|DAUs?|creators)"),
+    ("deliveries", r"(?:[\w-]+\s+){0,1}?(?:deliveries|vehicles|cars|EVs)\b"),
     ("downloads", r"downloads?"),
     ("rides", r"rides|trips"),
     ("employees", r"employees|staff|workers"),
@@ -397,6 +407,7 @@ _GROUP_LEVEL = re.compile(
     _I,
 )
 _REPORT_WINDOW = 1200
+_TRADES_AT = re.compile(r"\btrad(?:es|ed|ing|e)\s+at\s+(?:only\s+|about\s+|just\s+|around\s+|roughly\s+)?$", _I)
 _SELF_REFERENCE = re.compile(
     r"\b(?:the|its)\s+(?:company|group|firm)\b(?!['’]s\s+(?:rival|peer|competitor|partner|customer))"
     r"|(?P<shares>(?:^|(?<=[.;:]\s)|(?<=\n))(?:Its\s+|The\s+)?(?:[Ss]hares|[Ss]tock)\s+(?!of\b))",
@@ -742,6 +753,8 @@ class _Attributor:
         after = self.text[last.end : min(sent.end, last.end + 240)]
         if _FX_BEFORE.search(self.text, max(sent.start, first.start - 24), first.start):
             return "fx_rate", True  # "($1 = 7.1180 Chinese yuan renminbi)"
+        if fig.unit == "x" and _TRADES_AT.search(self.text, max(sent.start, first.start - 30), first.start):
+            return "valuation", True  # "trades at only 10x 2026E earnings"
         if fig.unit not in _NON_MONEY:
             per = _PER_UNIT.match(after)
             if per:
@@ -873,6 +886,8 @@ class _Attributor:
         if fig.unit == "x":
             if re.search(r"\b(?:doubl|tripl|quadrupl)\w*", fig.surface, _I):
                 return "change"
+            if metric == "valuation":
+                return "ratio"  # "13x 2026E P/E": a multiple of earnings
             if _TIMES_OVER_TIME.match(after) or re.match(r"\s*(?:year[- ]on[- ]year|yoy)\b", after, _I):
                 return "change"  # "eight times the level of a year ago": the same metric grew
             if _RATIO_AFTER.match(after) or _MULTIPLE_RATIO.search(before[-40:]):

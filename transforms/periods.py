@@ -79,7 +79,7 @@ _PERIOD = re.compile(
   | (?P<nthday>\b(?:on\s+)the\s+(?P<nthd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of|century|straight|consecutive|anniversary)))
   | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]or|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d))
   | (?P<yrange>\b(?:between\s+)?(?P<yr1>{_Y})\s*(?P<yrsep>-|–|to|through|and|until)\s*(?P<yr2>{_Y})\b)
-  | (?P<year>\b(?<![-.$])(?P<yy>{_Y})\b(?![-.]\d|\s*%|\s*(?:billion|million|yuan|dollars)))
+  | (?P<year>\b(?<![-.$])(?P<yy>{_Y})(?:[EF]\b|\b)(?![-.]\d|\s*%|\s*(?:billion|million|yuan|dollars)))
   | (?P<today>\b(?:today|this\s+morning|this\s+afternoon|tonight)\b)
   | (?P<yesterday>\byesterday\b)
   | (?P<weekday>\b(?:on\s+)(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
