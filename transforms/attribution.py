@@ -95,6 +95,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
         r"usage|invocations?|API\s+calls?|calls?(?:\s+volume)?|traffic|token\s+consumption|consumption"
         r"|queries|requests",
     ),
+    ("stock_price", r"upside|downside"),
     ("backlog", r"backlogs?|remaining\s+performance\s+obligations?|order\s+book"),
     ("gmv", r"\bGMV\b|gross\s+merchandise\s+(?:value|volume)"),
     ("deliveries", r"deliveries|delivered"),
@@ -112,7 +113,8 @@ _METRIC_CUES: list[tuple[str, str]] = [
     (
         "investment",
         r"invest\w*|funding|financing|fund(?:raising)?\s+round|stake|put\s+in"
-        r"|contributed(?=\s+(?:about\s+|roughly\s+|some\s+)?(?:US|HK)?[$€£¥])",
+        r"|(?:contributed|rais(?:e|es|ed|ing))(?=\s+(?:about\s+|around\s+|roughly\s+|some\s+|more\s+than\s+|over\s+)?"
+        r"(?:US|HK)?[$€£¥])",
     ),
     ("valuation", r"valuations?|valued\s+at|values\s+(?:the|it|them)\b|value\b"),
     (
@@ -263,7 +265,7 @@ _FORECAST_RE = re.compile(
 )
 _EVENT_RE = re.compile(
     r"\b(?:launch\w*|releas\w*|unveil\w*|announc\w*|introduc\w*|open-sourc\w*|debut\w*|raised|secured|"
-    r"invested|contributed|signed|acquired|put\s+in|"
+    r"invested|contributed|signed|acquired|put\s+in|rais(?:e|es|ing)\s+(?:about\s+|around\s+|roughly\s+)?(?=\$|US\$)|"
     r"roll(?:ed|s)?\s+out|teas\w*|present\w*|showcas\w*)\b",
     _I,
 )
@@ -407,6 +409,10 @@ _GROUP_LEVEL = re.compile(
     _I,
 )
 _REPORT_WINDOW = 1200
+_CHANGE_GAP = re.compile(
+    r"\s*[,(]?\s*(?:up|down|rising|falling|increasing|decreasing|an?\s+(?:increase|rise|decline|drop)\s+of)\s*(?:by\s+)?",
+    _I,
+)
 _TRADES_AT = re.compile(r"\btrad(?:es|ed|ing|e)\s+at\s+(?:only\s+|about\s+|just\s+|around\s+|roughly\s+)?$", _I)
 _SELF_REFERENCE = re.compile(
     r"\b(?:the|its)\s+(?:company|group|firm)\b(?!['’]s\s+(?:rival|peer|competitor|partner|customer))"
@@ -710,12 +716,18 @@ class _Attributor:
             ):
                 metric, cue_found = "stock_price", True  # "fell 4.1% to HK$118.20"
             if (
-                metric == "other"
-                and not cue_found
-                and prev is not None
+                prev is not None
                 and prev.metric not in {None, "other"}
                 and prev.start >= sent.start
                 and fig.start - prev.end <= 40
+                and (
+                    (metric == "other" and not cue_found)
+                    or (
+                        fig.unit in {"%", "pp", "x"}
+                        and prev.unit not in _NON_MONEY
+                        and _CHANGE_GAP.fullmatch(self.text, prev.end, fig.start)
+                    )
+                )
                 and not _CLAUSE_BREAK.search(self.text, prev.end, fig.start)
             ):
                 metric = prev.metric or metric  # "$4.3 billion, up 22%": the same line item
@@ -922,7 +934,7 @@ class _Attributor:
             if _COMPARATIVE_THAN.match(after):
                 return "change"  # "99.8% cheaper than GPT-4": a difference, like "decreased by 90%"
             if re.match(
-                r"\s*(?:[\w-]+\s+){0,2}?(?:growth|increase|rise|decline|drop|jump|gain|higher|lower|up|down|"
+                r"\s*(?:[\w-]+\s+){0,2}?(?:growth|increase|rise|decline|drop|jump|gain|higher|lower|up|down|upside|downside|"
                 r"year[- ]on[- ]year|year[- ]over[- ]year|yoy|more|less)\b",
                 after,
                 _I,

@@ -78,7 +78,7 @@ _PERIOD = re.compile(
   | (?P<mnoun>\b(?P<mnm>{_MONTH})\s+(?=(?:sales|revenues?|figures?|deliveries|shipments|output|exports|imports)\b))
   | (?P<nthday>\b(?:on\s+)the\s+(?P<nthd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of|century|straight|consecutive|anniversary)))
   | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]or|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d))
-  | (?P<yrange>\b(?:between\s+)?(?P<yr1>{_Y})\s*(?P<yrsep>-|–|to|through|and|until)\s*(?P<yr2>{_Y})\b)
+  | (?P<yrange>\b(?:between\s+)?(?P<yr1>{_Y})[EF]?\s*(?P<yrsep>-|–|to|through|and|until|/)\s*(?P<yr2>{_Y})[EF]?\b)
   | (?P<year>\b(?<![-.$])(?P<yy>{_Y})(?:[EF]\b|\b)(?![-.]\d|\s*%|\s*(?:billion|million|yuan|dollars)))
   | (?P<today>\b(?:today|this\s+morning|this\s+afternoon|tonight)\b)
   | (?P<yesterday>\byesterday\b)
@@ -299,7 +299,7 @@ def find_periods(
             if y1 < y2 <= y1 + 30:
                 values = (
                     (f"{y1}", f"{y2}")
-                    if g["yrsep"].lower() == "and" and not m.group(0).lower().startswith("between")
+                    if g["yrsep"].lower() in {"and", "/"} and not m.group(0).lower().startswith("between")
                     else (f"{y1}..{y2}",)
                 )
                 ctx_year = y1
