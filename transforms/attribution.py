@@ -361,7 +361,9 @@ _ASIDE = re.compile(
     r"|,\s+(?:which|who|whose|where)\b[^,;\n]{0,150},"
     r"|(?P<appos>,\s+(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+(?:[\w-]+\s+){0,2}[\w-]+,)"
 )
-_MAKER_AFTER = re.compile(r"\s+(?:maker|developer|creator|owner|parent|operator|publisher)\b", _I)
+_MAKER_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:maker|developer|creator|owner|parent|operator|publisher)\b", _I
+)
 # Metrics a company reports for a period: a product named in an earlier sentence is not their owner.
 _FINANCIAL = frozenset(
     {"revenue", "ai_revenue", "gross_profit", "operating_profit", "net_profit", "eps", "expenses",
@@ -409,6 +411,10 @@ _GROUP_LEVEL = re.compile(
     _I,
 )
 _REPORT_WINDOW = 1200
+_CHANGE_IN = re.compile(
+    r"\s+(?:advance|gain|rise|jump|increase|drop|decline|fall|slide|slump|loss|rally)\s+(?:in|for|of)\s+(?:the\s+)?",
+    _I,
+)
 _CHANGE_GAP = re.compile(
     r"\s*[,(]?\s*(?:up|down|rising|falling|increasing|decreasing|an?\s+(?:increase|rise|decline|drop)\s+of)\s*(?:by\s+)?",
     _I,
@@ -641,7 +647,9 @@ class _Attributor:
             return False
         if self._in_aside(m.start, m.end) or _MAKER_AFTER.match(self.text, m.end):
             return False
-        before = self.text[max(0, m.start - 60) : m.start]
+        # cues before a name count within its own sentence ("... than we modelled. Kling AI ...")
+        sent_start = self.spans[self.sentence_index(m.start)][0] if self.spans else 0
+        before = self.text[max(sent_start, m.start - 60) : m.start]
         if _EXAMPLE_BEFORE.search(before) or _COMPARE_BEFORE.search(before):
             return False
         if _VENUE_BEFORE.search(before[-12:]) and not before.rstrip().endswith("'s"):
@@ -986,6 +994,13 @@ class _Attributor:
             for m in self._mentions_between(fig.end, sent.end):
                 if m.is_subject_kind:
                     return m.canonical
+        # "a 29% advance in the Hang Seng Tech Index": the name the change is in.
+        if fig.unit in {"%", "pp"}:
+            in_m = _CHANGE_IN.match(self.text, fig.end, min(sent.end, fig.end + 40))
+            if in_m:
+                j = bisect_left(self.mention_starts, in_m.end())
+                if j < len(self.mentions) and self.mentions[j].start == in_m.end() and self.mentions[j].is_subject_kind:
+                    return self.mentions[j].canonical
         # "the Hang Seng Index, which rose 0.6%": the name the relative clause hangs on.
         a = bisect_right(self.asides, (first.start, 1 << 60)) - 1
         if a >= 0 and self.asides[a][0] < first.start < self.asides[a][1] and self.text.startswith(
