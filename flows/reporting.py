@@ -238,6 +238,26 @@ def export_figures(figures: pd.DataFrame) -> tuple[str, str]:
     return csv_text, (json_text or "[]") + "\n"
 
 
+REPORT_INPUT_KEY = "report_input"
+
+
+def warehouse_fingerprint(con: duckdb.DuckDBPyConnection, every: str) -> str:
+    """Hash of every table a report reads and of the rendering code, computed inside DuckDB.
+
+    Order-independent sums of row hashes; findings without their run_id, which names the run,
+    not what it found.
+    """
+    digest = hashlib.sha256(f"{renderer_fingerprint()}\n{every}".encode())
+    for query in (
+        "SELECT count(*), sum(hash(t)::HUGEINT) FROM figures t",
+        "SELECT count(*), sum(hash(t)::HUGEINT) FROM (SELECT * EXCLUDE (text) FROM documents) t",
+        "SELECT count(*), sum(hash(t)::HUGEINT) FROM (SELECT * EXCLUDE (run_id) FROM validation_results) t",
+        "SELECT count(*), sum(hash(t)::HUGEINT) FROM sources t",
+    ):
+        digest.update(repr(con.execute(query).fetchone()).encode())
+    return digest.hexdigest()
+
+
 def write_reports(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -249,6 +269,18 @@ def write_reports(
     """Render the requested period, or the latest one and any whose data changed; then the index."""
     if period:
         check_period(period, every)
+    # A rerun over an unchanged warehouse: every page's inputs are unchanged, so skip reading it.
+    fingerprint = warehouse_fingerprint(con, every)
+    if not period and store.read_meta(con, f"{REPORT_INPUT_KEY}:{every}") == fingerprint:
+        done = store.read_briefings(con)
+        done = done[done["every"] == every]
+        out_dir = settings.briefings_dir
+        if len(done) and all((out_dir / Path(str(p)).name).exists() for p in done["path"]):
+            summary = ReportSummary(skipped=sorted(str(p) for p in done["period"]))
+            index_path = out_dir / "index.html"
+            _write_atomic(index_path, render_index(index_entries(store.read_briefings(con), out_dir), generated_at=now))
+            summary.index_path = str(index_path)
+            return summary
     wh = read_warehouse(con, every)
     if period and period not in wh.periods:
         raise ValueError(
@@ -286,6 +318,8 @@ def write_reports(
             "flagged": page.counts["flagged"],
         })
     store.write_briefings(con, recorded)
+    if not period:
+        store.write_meta(con, f"{REPORT_INPUT_KEY}:{every}", fingerprint)
     index_path = out_dir / "index.html"
     _write_atomic(index_path, render_index(index_entries(store.read_briefings(con), out_dir), generated_at=now))
     summary.index_path = str(index_path)
