@@ -372,8 +372,10 @@ _FINANCIAL = frozenset(
 )  # fmt: skip
 _MOVE_BEFORE = re.compile(
     r"\b(?:closed|ended|finished|settled|opened|traded|fell|rose|slid|dropped|lost|gained|jumped|tumbled|"
-    r"shed|plunged|slumped|surged|soared|sank|climbed|declined|advanced|retreated|rallied|edged\s+(?:up|down|"
-    r"higher|lower)|was\s+(?:up|down))\s+(?:more\s+than\s+|about\s+|nearly\s+|almost\s+|over\s+|"
+    r"shed|plunged|slumped|surged|soared|sank|climbed|declined|advanced|retreated|rallied|"
+    r"falling|rising|sliding|dropping|losing|gaining|jumping|tumbling|plunging|slumping|surging|soaring|"
+    r"sinking|climbing|declining|advancing|retreating|rallying|"
+    r"edg(?:ed|es|ing)\s+(?:up|down|higher|lower)|was\s+(?:up|down))\s+(?:more\s+than\s+|about\s+|nearly\s+|almost\s+|over\s+|"
     r"as\s+much\s+as\s+|roughly\s+|some\s+)?$",
     _I,
 )
@@ -791,6 +793,9 @@ class _Attributor:
             clause_start = brk.end()
         if self._is_stock_move(first.start, clause_start, sent):
             return "stock_price", True
+        j = self._change_in_mention(fig, sent) if fig.unit == "%" else None
+        if j is not None and self.mentions[j].kind == "index":
+            return "stock_price", True  # "a 35% gain in the Hang Seng Tech"
         if fig.unit not in _NON_MONEY:
             line_start = self.text.rfind("\n", 0, first.start) + 1
             label = _LABEL_BEFORE.search(self.text, max(line_start, first.start - 80), first.start)
@@ -847,6 +852,16 @@ class _Attributor:
                 )
             i -= 1
         return False
+
+    def _change_in_mention(self, fig: Figure, sent: _Sentence) -> int | None:
+        """Index of the mention a change is "in" ("a 29% advance in the Hang Seng Tech Index")."""
+        in_m = _CHANGE_IN.match(self.text, fig.end, min(sent.end, fig.end + 40))
+        if not in_m:
+            return None
+        j = bisect_left(self.mention_starts, in_m.end())
+        if j < len(self.mentions) and self.mentions[j].start == in_m.end():
+            return j
+        return None
 
     def _count_noun(self, fig: Figure) -> str | None:
         # The noun is usually inside the figure's words ("2 MoE models") or right after them.
@@ -942,7 +957,7 @@ class _Attributor:
             if _COMPARATIVE_THAN.match(after):
                 return "change"  # "99.8% cheaper than GPT-4": a difference, like "decreased by 90%"
             if re.match(
-                r"\s*(?:[\w-]+\s+){0,2}?(?:growth|increase|rise|decline|drop|jump|gain|higher|lower|up|down|upside|downside|"
+                r"\s*(?:[\w-]+\s+){0,2}?(?:growth|increase|rise|decline|drop|jump|gain|rally|advance|slide|slump|fall|higher|lower|up|down|upside|downside|"
                 r"year[- ]on[- ]year|year[- ]over[- ]year|yoy|more|less)\b",
                 after,
                 _I,
@@ -996,11 +1011,9 @@ class _Attributor:
                     return m.canonical
         # "a 29% advance in the Hang Seng Tech Index": the name the change is in.
         if fig.unit in {"%", "pp"}:
-            in_m = _CHANGE_IN.match(self.text, fig.end, min(sent.end, fig.end + 40))
-            if in_m:
-                j = bisect_left(self.mention_starts, in_m.end())
-                if j < len(self.mentions) and self.mentions[j].start == in_m.end() and self.mentions[j].is_subject_kind:
-                    return self.mentions[j].canonical
+            j = self._change_in_mention(fig, sent)
+            if j is not None and self.mentions[j].is_subject_kind:
+                return self.mentions[j].canonical
         # "the Hang Seng Index, which rose 0.6%": the name the relative clause hangs on.
         a = bisect_right(self.asides, (first.start, 1 << 60)) - 1
         if a >= 0 and self.asides[a][0] < first.start < self.asides[a][1] and self.text.startswith(
