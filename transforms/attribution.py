@@ -472,6 +472,7 @@ class _Attributor:
         self.mention_starts = [m.start for m in self.mentions]
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._sentences: dict[int, _Sentence] = {}
+        self._periods: dict[int, list[PeriodMention]] = {}
         self._kind_cache: dict[
             int, tuple[list[tuple[int, int, str]], list[tuple[int, int, bool]]]
         ] = {}
@@ -585,7 +586,7 @@ class _Attributor:
             p
             for idx in range(self.sentence_index(report_end) + 1)
             if self.spans and self.spans[idx][0] < report_end
-            for p in self.sentence(idx).periods
+            for p in self.sentence_periods(idx)
             if p.end <= report_end
         ]
         lead = [p for p in wide if p.end <= lead_end]
@@ -679,11 +680,19 @@ class _Attributor:
         i = bisect_left(self.span_ends, offset)
         return min(i, len(self.spans) - 1)
 
+    def sentence_periods(self, idx: int) -> list[PeriodMention]:
+        """The period mentions of sentence idx (cached; no metric cues scanned)."""
+        periods = self._periods.get(idx)
+        if periods is None:
+            s, e = self.spans[idx]
+            periods = self._periods[idx] = self._find_sentence_periods(s, e)
+        return periods
+
     def sentence(self, idx: int) -> _Sentence:
         sent = self._sentences.get(idx)
         if sent is None:
             s, e = self.spans[idx]
-            periods = self._find_sentence_periods(s, e)
+            periods = self.sentence_periods(idx)
             low = self.text[s:e].lower()
             if len(low) == e - s:  # lower() kept every offset
                 cues = [
@@ -796,9 +805,9 @@ class _Attributor:
         j = self._change_in_mention(fig, sent) if fig.unit == "%" else None
         if j is not None and self.mentions[j].kind == "index":
             return "stock_price", True  # "a 35% gain in the Hang Seng Tech"
-        if fig.unit not in _NON_MONEY:
-            line_start = self.text.rfind("\n", 0, first.start) + 1
-            label = _LABEL_BEFORE.search(self.text, max(line_start, first.start - 80), first.start)
+        label_from = max(self.text.rfind("\n", 0, first.start) + 1, first.start - 80)
+        if fig.unit not in _NON_MONEY and self.text.find(":", label_from, first.start) != -1:
+            label = _LABEL_BEFORE.search(self.text, label_from, first.start)
             if label and not any(label.start() <= cs < first.start for cs, _, _ in sent.cues):
                 return "revenue", True  # "Data Center segment: $4.3 billion" in a results summary
         if not any(
@@ -1121,7 +1130,7 @@ class _Attributor:
             for prev_idx in self._context_sentences(si)[:1]:
                 days = [
                     p
-                    for p in self.sentence(prev_idx).periods
+                    for p in self.sentence_periods(prev_idx)
                     if p.precision == "day" and self._recent_day(p.values[0])
                 ]
                 if days:
@@ -1134,10 +1143,9 @@ class _Attributor:
         if value is None:
             ahead = kind in {"forecast", "target"}
             for prev_idx in self._context_sentences(si):
-                prev = self.sentence(prev_idx)
                 usable = [
                     p
-                    for p in prev.periods
+                    for p in self.sentence_periods(prev_idx)
                     if not p.baseline
                     and len(p.values) == 1
                     and (ahead or not _is_future(p.values[0], self.published))
