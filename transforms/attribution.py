@@ -413,6 +413,11 @@ _GROUP_LEVEL = re.compile(
     _I,
 )
 _REPORT_WINDOW = 1200
+_EVENT_TIME_BEFORE = re.compile(
+    r"\b(?:said|says|announced|reported|gave|given|issued|earmarked|disclosed|unveiled|pledged|flagged|"
+    r"set\s+aside|published|released)\s+(?:it\s+|them\s+)?(?:(?:in|on|at)\s+)?$",
+    _I,
+)
 _CHANGE_IN = re.compile(
     r"\s+(?:advance|gain|rise|jump|increase|drop|decline|fall|slide|slump|loss|rally)\s+(?:in|for|of)\s+(?:the\s+)?",
     _I,
@@ -1215,6 +1220,8 @@ class _Attributor:
                 dist = 0
             if p.baseline:
                 continue  # "up 19% from a year earlier": the comparison base
+            if _EVENT_TIME_BEFORE.search(self.text, max(sent.start, p.start - 30), p.start):
+                dist += 150  # "the company said on Tuesday", "the range it gave in July": when it was said
             if best is None or dist < best[0]:
                 best = (dist, p)
         if best is None:

@@ -75,7 +75,7 @@ _PERIOD = re.compile(
   | (?P<mdy>\b(?P<mdm>{_MONTH})\.?\s+(?P<mdd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdyy>{_Y}))?)
   | (?P<dmy>\b(?P<dmd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?P<dmm>{_MONTH})\b\.?(?:,?\s+(?P<dmyy>{_Y}))?)
   | (?P<my>\b(?P<mym>{_MONTH})\.?,?\s+(?:of\s+)?(?:(?P<myy>{_Y})|(?P<myrel>{_RELYEAR})))
-  | (?P<mnoun>\b(?P<mnm>{_MONTH})\s+(?=(?:sales|revenues?|figures?|deliveries|shipments|output|exports|imports)\b))
+  | (?P<mnoun>\b(?P<mnm>{_MONTH})\s+(?=(?:sales|revenues?|figures?|deliveries|shipments|output|exports|imports|peak|high|low|record)\b))
   | (?P<nthday>\b(?:on\s+)the\s+(?P<nthd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of|century|straight|consecutive|anniversary)))
   | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]or|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d))
   | (?P<yrange>\b(?:between\s+)?(?P<yr1>{_Y})[EF]?\s*(?P<yrsep>-|–|to|through|and|until|/)\s*(?P<yr2>{_Y})[EF]?\b)
@@ -90,7 +90,7 @@ _PERIOD = re.compile(
   | (?P<thismonth>\bthis\s+month\b)
   | (?P<lastmonth>\b(?:last|the\s+previous|the\s+prior)\s+month\b)
   | (?P<nextmonth>\bnext\s+month\b)
-  | (?P<relyear>\b(?:(?:earlier|later)\s+)?{_RELYEAR}\b|\b(?:the\s+)?rest\s+of\s+the\s+(?:fiscal\s+|financial\s+)?year\b|\b(?:so\s+far\s+this\s+year|year[-\s]to[-\s]date)\b|\ba\s+year\s+(?:earlier|ago)\b)
+  | (?P<relyear>\b(?:(?:earlier|later)\s+)?{_RELYEAR}\b|\b(?:the\s+)?rest\s+of\s+the\s+(?:fiscal\s+|financial\s+)?year\b|\bfull[- ]year\b|\b(?:so\s+far\s+this\s+year|year[-\s]to[-\s]date)\b|\ba\s+year\s+(?:earlier|ago)\b)
   | (?P<now>\b(?:currently|at\s+present|presently|as\s+of\s+now|so\s+far|to\s+date|as\s+things\s+stand)\b)
     )
     """,
@@ -424,6 +424,8 @@ def _relative_year(phrase: str | None, published: date | None) -> int | None:
     p = phrase.lower()
     if "this" in p or "current" in p or "date" in p:
         return published.year
+    if "full" in p:  # "full-year": early in a year, results for the year just ended
+        return published.year - 1 if published.month <= 3 else published.year
     if any(w in p for w in ("last", "previous", "prior", "ago", "year earlier")):
         return published.year - 1
     if "next" in p or "coming" in p:
