@@ -306,11 +306,17 @@ def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
                 found.append(named)
         elif kind in {"poss", "actor"}:
             name = m.group(kind + "_name")
+            if kind == "actor" and _PERSON_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                continue  # "President Lu Weibing said": a person, not an organisation
             if name not in _NOT_NAMES:
                 found.append((m.start(kind + "_name"), m.end(kind + "_name"), name))
     return found
 
 
+_PERSON_BEFORE = re.compile(
+    r"(?:\b(?:President|CEO|Chairman|Chairwoman|Founder|Director|Officer|Minister|Mr\.?|Ms\.?|Dr\.?|"
+    r"analyst|executive|spokesperson|spokesman|spokeswoman)|(?<![.!?]\s)\b[A-Z][a-z]+)\s+$"
+)
 _CORP_SUFFIXES = frozenset({"Inc", "Corp", "Corporation", "Holdings", "Ltd", "Limited"})
 
 
@@ -353,7 +359,11 @@ def _extend_versions(text: str, mentions: list[Mention]) -> list[Mention]:
                 # the canonical family name, then the version as written ("Ernie 4.5" -> "ERNIE 4.5");
                 # an alias that already names a version ("Kimi K2") keeps it ("Kimi K2 Thinking")
                 written = text[m.start : m.end]
-                base = written if written.startswith(m.canonical + " ") else m.canonical
+                base = (
+                    written
+                    if written.startswith(m.canonical + " ") or m.canonical.startswith(written + " ")
+                    else m.canonical
+                )
                 name = base + text[m.end : v.end()].replace("-", " ", 1)
                 if text[m.end] == "-":
                     name = base + text[m.end : v.end()]

@@ -138,3 +138,19 @@ def test_fiscal_year_end_is_read_per_company(catalog: EntityCatalog) -> None:
 
 def test_an_alias_naming_a_version_keeps_it_when_extended(catalog: EntityCatalog) -> None:
     assert _names(catalog, "Kimi K2 Thinking tops the chart.") == ["Kimi K2 Thinking"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "President Wang Xiaoming said the plan was on track.",
+        "Chief executive Lisa Moreau said demand was strong.",
+    ],
+)
+def test_a_person_before_said_is_not_an_organisation(catalog: EntityCatalog, text: str) -> None:
+    assert _names(catalog, text) == []
+
+
+def test_a_family_name_with_a_suffix_keeps_the_written_family(catalog: EntityCatalog) -> None:
+    # canonical "Kling AI"; the version is of the family as written
+    assert _names(catalog, "Kling 2.1 Pro rolled out.") == ["Kling 2.1 Pro"]
