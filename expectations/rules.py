@@ -298,20 +298,50 @@ def check_conflicts(facts: list[Fact], settings: RuleSettings = DEFAULT_SETTINGS
         if len(members) < 2:
             continue
         pairs: dict[str, list[_Pair]] = {f.figure_id: [] for f in members}
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if not (_kinds_compatible(a, b) and _close_in_time(a, b, settings)):
-                    continue
-                if a.unit != b.unit and _same_sentence(a, b):
-                    continue  # an amount and its conversion: check_currency_pairs judges those
-                ab, ba = _compare(a, b, settings), _compare(b, a, settings)
-                if ab is None or ba is None:
-                    continue
-                pairs[a.figure_id].append(ab)
-                pairs[b.figure_id].append(ba)
+        for a, b in _candidate_pairs(members, settings):
+            if not (_kinds_compatible(a, b) and _close_in_time(a, b, settings)):
+                continue
+            if a.unit != b.unit and _same_sentence(a, b):
+                continue  # an amount and its conversion: check_currency_pairs judges those
+            ab, ba = _compare(a, b, settings), _compare(b, a, settings)
+            if ab is None or ba is None:
+                continue
+            pairs[a.figure_id].append(ab)
+            pairs[b.figure_id].append(ba)
+        # Keep each list in member order, as a full pairwise scan would build it.
+        order = {f.figure_id: i for i, f in enumerate(members)}
+        for found in pairs.values():
+            found.sort(key=lambda p: order[p.other.figure_id])
         for fact in members:
             findings.extend(_judge(fact, pairs, settings))
     return findings
+
+
+def _candidate_pairs(members: list[Fact], settings: RuleSettings) -> Iterable[tuple[Fact, Fact]]:
+    """Pairs worth comparing, in member order (a before b).
+
+    A group with a stated period compares every pair. An undated group (say, every "NVIDIA
+    revenue" without a period across a year of news) only compares figures published within
+    settings.undated_window_days of each other, or from the same document: walking the members
+    sorted by date stops at the window instead of scanning all pairs (quadratic at 10k articles).
+    """
+    if members[0].period is not None:
+        yield from itertools.combinations(members, 2)
+        return
+    order = {f.figure_id: i for i, f in enumerate(members)}
+    dated = sorted((f for f in members if f.published is not None), key=lambda f: (f.published, order[f.figure_id]))
+    for i, a in enumerate(dated):
+        for b in dated[i + 1 :]:
+            assert a.published is not None and b.published is not None
+            if (b.published - a.published).days > settings.undated_window_days:
+                break
+            yield (a, b) if order[a.figure_id] < order[b.figure_id] else (b, a)
+    by_doc: dict[str, list[Fact]] = defaultdict(list)
+    for f in members:
+        if f.published is None:
+            by_doc[f.doc_id].append(f)
+    for same_doc in by_doc.values():
+        yield from itertools.combinations(same_doc, 2)
 
 
 def _judge(fact: Fact, pairs: Mapping[str, list[_Pair]], settings: RuleSettings) -> list[Finding]:
