@@ -413,6 +413,11 @@ _GROUP_LEVEL = re.compile(
     _I,
 )
 _REPORT_WINDOW = 1200
+_GROWTH_BEFORE = re.compile(
+    r"\b(?:growth|grew|grow|grows|growing)\s+(?:of\s+|by\s+)?(?:about\s+|around\s+|roughly\s+|nearly\s+|over\s+|"
+    r"more\s+than\s+)?$",
+    _I,
+)
 _EVENT_TIME_BEFORE = re.compile(
     r"\b(?:said|says|announced|reported|gave|given|issued|earmarked|disclosed|unveiled|pledged|flagged|"
     r"set\s+aside|published|released)\s+(?:it\s+|them\s+)?(?:(?:in|on|at)\s+)?$",
@@ -835,6 +840,12 @@ class _Attributor:
             if best is None or dist < best[0]:
                 best = (dist, metric)
         if best is not None:
+            if (
+                best[1] == "market_share"
+                and fig.unit == "%"
+                and _GROWTH_BEFORE.search(self.text, max(sent.start, first.start - 40), first.start)
+            ):
+                return "revenue", True  # "a 34% share ... and growth of 26%": the vendor's revenue
             return best[1], True
         if share_of and post:
             return post[2], True
