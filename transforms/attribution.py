@@ -79,7 +79,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     (
         "market_share",
-        r"\bshare\b(?!\s+(?:price|buy|repurchase|count|of\s+(?:total|its|their|the\s+total|revenue|sales)))",
+        r"\bshare\b(?!\s+(?:price|buy|repurchase|count|sales?|offering|issue|of\s+(?:total|its|their|the\s+total|revenue|sales)))",
     ),
     (
         "energy",
@@ -114,9 +114,13 @@ _METRIC_CUES: list[tuple[str, str]] = [
         "investment",
         r"invest\w*|funding|financing|fund(?:raising)?\s+round|stake|put\s+in"
         r"|(?:contributed|rais(?:e|es|ed|ing))(?=\s+(?:about\s+|around\s+|roughly\s+|some\s+|more\s+than\s+|over\s+)?"
-        r"(?:US|HK)?[$€£¥])",
+        r"(?:(?:US|HK)?[$€£¥]|RMB|\d[\d.,]*\s*(?:billion|million|trillion|bn|mn)\b))",
     ),
-    ("valuation", r"valuations?|valued\s+at|values\s+(?:the|it|them)\b|value\b"),
+    (
+        "valuation",
+        r"valuations?|valu(?:ed|ing)\s+(?:it\s+|them\s+|the\s+(?:company|startup|firm|group)\s+)?at|values\s+(?:the|it|them)\b"
+        r"|value\b",
+    ),
     (
         "market_size",
         r"market\s+(?:size|scale)|(?:size|scale)\s+of\s+[^.;]{0,40}?\bmarket"
@@ -910,7 +914,7 @@ class _Attributor:
                 continue
             gap = self.text[pos:cs]
             if re.fullmatch(r"(?:\s*(?:[A-Za-z-]+|\d{4})){0,3}\s*", gap) and not re.search(
-                r"\b(?:of|and|or|to|with|than|for|while|as|that|which|from)\b", gap, _I
+                r"\b(?:of|and|or|to|with|than|for|while|as|that|which|from)\b|\bin\s+(?:a|an|the)\b", gap, _I
             ):
                 return (cs, ce, metric)
             if re.fullmatch(
