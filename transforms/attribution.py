@@ -437,7 +437,7 @@ _CHANGE_GAP = re.compile(
 )
 _TRADES_AT = re.compile(r"\btrad(?:es|ed|ing|e)\s+at\s+(?:only\s+|about\s+|just\s+|around\s+|roughly\s+)?$", _I)
 _SELF_REFERENCE = re.compile(
-    r"\b(?:the|its)\s+(?:company|group|firm)\b(?!['’]s\s+(?:rival|peer|competitor|partner|customer))"
+    r"\b(?:[Tt]he|[Ii]ts)\s+(?:company|group|firm)\b(?!['’]s\s+(?:rival|peer|competitor|partner|customer))"
     r"|(?P<shares>(?:^|(?<=[.;:]\s)|(?<=\n))(?:Its\s+|The\s+)?(?:[Ss]hares|[Ss]tock)\s+(?!of\b))",
 )
 _COMPARED_GAP = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than)\b", _I)
@@ -1067,16 +1067,21 @@ class _Attributor:
         if ref and ref.group("shares") and subject:
             return subject  # "Shares slipped 1.8%": the story's (or section's) company
         if ref:
-            # "the company may spend more than ...": the company named last, else the subject
+            # "the company may spend more than ...": the subject where the sentences just before
+            # name it, else the company named last there, else the subject
+            last_company: str | None = None
             for prev in self._context_sentences(si):
                 s, e = self.spans[prev]
                 j = bisect_left(self.mention_starts, e) - 1
                 while j >= 0 and self.mentions[j].start >= s:
-                    if self.mentions[j].kind == "company" and self.salient(j):
-                        return self.mentions[j].canonical
+                    m = self.mentions[j]
+                    if m.kind == "company" and self.salient(j):
+                        if m.canonical == subject:
+                            return subject
+                        last_company = last_company or m.canonical
                     j -= 1
-            if subject:
-                return subject
+            if last_company or subject:
+                return last_company or subject
         if financial and _GROUP_LEVEL.search(self.text, sent.start, first.start):
             return subject  # "Group revenue rose 22%": the whole company, not a unit named before
         # Carried from the sentences just before: the last salient mention there. A company's
