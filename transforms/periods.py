@@ -70,6 +70,7 @@ _PERIOD = re.compile(
       | H(?P<hn>[12])(?!\d) | (?P<hn2>[12])H(?=\d{{2}}\b|\b)
       )(?:(?<=H)(?P<hy3>\d{{2}})\b|\s*(?:of\s+)?(?:(?P<hy>{_Y})\b|['’](?P<hy2>\d{{2}})\b|(?P<hrel>{_RELYEAR})))?)
   | (?P<nextyears>\b(?:(?:the\s+)?(?:next|coming|following)|(?<=over\s)|(?<=within\s))\s*(?P<nn>{_NUM})\s+years\b(?!\s+(?:ago|earlier)))
+  | (?P<pastq>\b(?:the\s+)?(?:past|last|previous|prior|trailing)\s+(?P<pqn>{_NUM})\s+quarters\b)
   | (?P<pastyears>\b(?:the\s+)?(?:past|last|previous|prior)\s+(?P<pn>{_NUM})\s+years\b)
   | (?P<nyear>\b(?P<nyn>{_NUM}|\d)[-\s]year\s+(?:plan|period|programme|program|horizon|investment|budget|target|commitment|roadmap)\b)
   | (?P<mdy>\b(?P<mdm>{_MONTH})\.?\s+(?P<mdd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdyy>{_Y}))?)
@@ -261,6 +262,14 @@ def find_periods(
             n = _count(g["nn"])
             if n:
                 values = (_forward_span(ctx_date or published, n),)
+        elif kind == "pastq" and published:
+            n = _count(g["pqn"])
+            if n and n > 1:
+                y2, q2 = _last_reported_quarter(published)
+                y1, q1 = _shift_quarter((y2, q2), 1 - n)
+                first_q = _quarter_ending(y1, q1 * 3, fiscal_end)
+                last_q = _quarter_ending(y2, q2 * 3, fiscal_end)
+                values = (f"{first_q}..{last_q}",)
         elif kind == "pastyears" and published:
             n = _count(g["pn"])
             if n:
