@@ -450,6 +450,54 @@ _COUNT_METRICS = frozenset({"gpu_hours", "tokens", "users", "parameters", "gpus"
 _TRADING_METRICS = frozenset({"stock_price", "market_cap", "fx_rate", "turnover", "net_inflow"})
 
 
+# Precompiled here rather than inline: the per-figure code runs them thousands of times per batch.
+_PARA_BREAK = re.compile(r"\n\s*\n")
+_SENTENCE_END = re.compile(r"[.!?]\s")
+_TRADING_WORDS = re.compile(
+    r"\(\d{4,6}(?:\.\w+)?\)|\b(?:shares?|stocks?|trading|index|Hang\s+Seng|Nasdaq)\b", _I
+)
+_MODELS_WORD = re.compile(r"\bmodels?\b", _I)
+_POST_CUE_GAP = re.compile(r"(?:\s*(?:[A-Za-z-]+|\d{4})){0,3}\s*")
+_POST_CUE_STOP = re.compile(
+    r"\b(?:of|and|or|to|with|than|for|while|as|that|which|from)\b|\bin\s+(?:a|an|the)\b", _I
+)
+_POST_CUE_CHANGE = re.compile(
+    r"\s*(?:(?:increase|rise|growth|gain|jump|decline|drop|fall)\s+in|(?:hit|boost|blow|drag)\s+(?:to|on))"
+    r"\s+(?:[\w-]+\s+){0,2}",
+    _I,
+)
+_POPULATION_SHARE = re.compile(
+    r"\s*of\s+(?:the\s+)?(?:[a-z][\w-]*,?\s+(?:and\s+)?){0,12}?(?:have|has|are|were|now)?\s*"
+    r"(?:joined|adopted|chose|chosen|use|used|using|deployed|rely|run|integrat\w*|embrac\w*)\b"
+)
+_MULTIPLY_WORD = re.compile(r"\b(?:doubl|tripl|quadrupl)\w*", _I)
+_YOY_AFTER = re.compile(r"\s*(?:year[- ]on[- ]year|yoy)\b", _I)
+_FOLD = re.compile(r"fold", _I)
+_REVENUE_WHAT = re.compile(r"(?:its\s+|the\s+|total\s+)*(?:revenue|sales)", _I)
+_CHANGE_AFTER = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:growth|increase|rise|decline|drop|jump|gain|rally|advance|slide|slump|fall|higher|lower|up|down|upside|downside|"
+    r"year[- ]on[- ]year|year[- ]over[- ]year|yoy|more|less)\b",
+    _I,
+)
+_SHARE_WORD_BEFORE = re.compile(r"\b(?:stake|share|portion|proportion|percent\s+of)\b", _I)
+_INCREMENT_BEFORE = re.compile(
+    r"\b(?:increase|rise|growth|jump|decline|drop|gain)\s+of\s+$|\b(?:rose|increased|grew|fell|dropped|declined|"
+    r"jumped|climbed|decreased|up|down|wip\w*|eras\w*|shed\w*|lost|los\w*|added|adding)\s+"
+    r"(?:by\s+)?(?:about\s+|around\s+|nearly\s+|almost\s+|some\s+|more\s+than\s+|over\s+)?$",
+    _I,
+)
+_HIT_AFTER = re.compile(r"\s*(?:hit|boost|blow|drag|increase|decrease|rise|drop|decline|jump)\b", _I)
+_MONTH_OR_DAY = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+_PERIOD_KEY = re.compile(r"(?:FY)?(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2})))?")
+_LEADING_NUMBER = re.compile(
+    r"[^\d]*?[\d.,]+(?:(?:k|K|bn|m|M|B)\b|\s*(?:billion|million|trillion|thousand)\b)?|"
+    r"\s*(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|dozens?|hundreds?|"
+    r"thousands?|tens|millions?)\b(?:\s+(?:of|hundred|thousand|million|billion))?",
+    _I,
+)
+_PERIOD_VALUE = re.compile(r"(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2}))(?:-\d{2})?)?")
+
+
 @dataclass(slots=True)
 class _Sentence:
     start: int
@@ -485,6 +533,7 @@ class _Attributor:
         ]
         self.mention_starts = [m.start for m in self.mentions]
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
+        self._trading_cache: dict[int, bool] = {}
         self._sentences: dict[int, _Sentence] = {}
         self._periods: dict[int, list[PeriodMention]] = {}
         self._kind_cache: dict[
@@ -510,10 +559,10 @@ class _Attributor:
         """End of the headline and the first two paragraphs of body text (the lead)."""
         paras = 0
         pos = 0
-        for m in re.finditer(r"\n\s*\n", self.text):
+        for m in _PARA_BREAK.finditer(self.text):
             chunk = self.text[pos : m.start()]
             pos = m.end()
-            if len(chunk) > 120 or re.search(r"[.!?]\s", chunk):
+            if len(chunk) > 120 or _SENTENCE_END.search(chunk):
                 paras += 1
                 if paras >= 2:
                     return m.start()
@@ -872,15 +921,18 @@ class _Attributor:
                 return True
             if m.kind == "company" and m.start >= clause_start:
                 # a listed company moving: a stock code or trading words nearby say so
-                return bool(
-                    re.search(
-                        r"\(\d{4,6}(?:\.\w+)?\)|\b(?:shares?|stocks?|trading|index|Hang\s+Seng|Nasdaq)\b",
-                        self.text[max(0, sent.start - 400) : sent.end],
-                        _I,
-                    )
-                )
+                return self._trading_words_near(sent)
             i -= 1
         return False
+
+    def _trading_words_near(self, sent: _Sentence) -> bool:
+        """A stock code or trading words in the sentence or the 400 characters before it (cached)."""
+        found = self._trading_cache.get(sent.start)
+        if found is None:
+            found = self._trading_cache[sent.start] = bool(
+                _TRADING_WORDS.search(self.text[max(0, sent.start - 400) : sent.end])
+            )
+        return found
 
     def _change_in_mention(self, fig: Figure, sent: _Sentence) -> int | None:
         """Index of the mention a change is "in" ("a 29% advance in the Hang Seng Tech Index")."""
@@ -904,7 +956,7 @@ class _Attributor:
         metric = _COUNT_METRIC[m.lastgroup]
         if metric == "products":
             s, e = self.spans[self.sentence_index(fig.start)]
-            if re.search(r"\bmodels?\b", self.text[s:e], _I):
+            if _MODELS_WORD.search(self.text[s:e]):
                 return "models"
         return metric
 
@@ -913,27 +965,16 @@ class _Attributor:
             if cs < pos:
                 continue
             gap = self.text[pos:cs]
-            if re.fullmatch(r"(?:\s*(?:[A-Za-z-]+|\d{4})){0,3}\s*", gap) and not re.search(
-                r"\b(?:of|and|or|to|with|than|for|while|as|that|which|from)\b|\bin\s+(?:a|an|the)\b", gap, _I
-            ):
+            if _POST_CUE_GAP.fullmatch(gap) and not _POST_CUE_STOP.search(gap):
                 return (cs, ce, metric)
-            if re.fullmatch(
-                r"\s*(?:(?:increase|rise|growth|gain|jump|decline|drop|fall)\s+in|(?:hit|boost|blow|drag)\s+(?:to|on))"
-                r"\s+(?:[\w-]+\s+){0,2}",
-                gap,
-                _I,
-            ):
+            if _POST_CUE_CHANGE.fullmatch(gap):
                 return (cs, ce, metric)
             return None
         return None
 
     def _is_population_share(self, after: str) -> bool:
         """ "over 90% of listed commercial banks ... have joined" reads as adoption."""
-        m = re.match(
-            r"\s*of\s+(?:the\s+)?(?:[a-z][\w-]*,?\s+(?:and\s+)?){0,12}?(?:have|has|are|were|now)?\s*"
-            r"(?:joined|adopted|chose|chosen|use|used|using|deployed|rely|run|integrat\w*|embrac\w*)\b",
-            after,
-        )
+        m = _POPULATION_SHARE.match(after)
         return m is not None
 
     def _breaks(self, a: int, b: int) -> int:
@@ -948,15 +989,15 @@ class _Attributor:
         if fig.unit == "pp":
             return "change"
         if fig.unit == "x":
-            if re.search(r"\b(?:doubl|tripl|quadrupl)\w*", fig.surface, _I):
+            if _MULTIPLY_WORD.search(fig.surface):
                 return "change"
             if metric == "valuation":
                 return "ratio"  # "13x 2026E P/E": a multiple of earnings
-            if _TIMES_OVER_TIME.match(after) or re.match(r"\s*(?:year[- ]on[- ]year|yoy)\b", after, _I):
+            if _TIMES_OVER_TIME.match(after) or _YOY_AFTER.match(after):
                 return "change"  # "eight times the level of a year ago": the same metric grew
             if _RATIO_AFTER.match(after) or _MULTIPLE_RATIO.search(before[-40:]):
                 return "ratio"
-            if _CHANGE_WORDS.search(before[-50:]) or re.search(r"fold", fig.surface, _I):
+            if _CHANGE_WORDS.search(before[-50:]) or _FOLD.search(fig.surface):
                 return "change"
             return "ratio"
         if fig.unit == "%":
@@ -970,7 +1011,7 @@ class _Attributor:
             if (
                 of
                 and metric in {"capex", "expenses", "investment", "buyback", "dividend"}
-                and re.match(r"(?:its\s+|the\s+|total\s+)*(?:revenue|sales)", of.group("what"), _I)
+                and _REVENUE_WHAT.match(of.group("what"))
             ):
                 return "ratio"  # "capex of about 12% of revenue": not a part of revenue
             if of:
@@ -985,12 +1026,7 @@ class _Attributor:
                 return "level"
             if _COMPARATIVE_THAN.match(after):
                 return "change"  # "99.8% cheaper than GPT-4": a difference, like "decreased by 90%"
-            if re.match(
-                r"\s*(?:[\w-]+\s+){0,2}?(?:growth|increase|rise|decline|drop|jump|gain|rally|advance|slide|slump|fall|higher|lower|up|down|upside|downside|"
-                r"year[- ]on[- ]year|year[- ]over[- ]year|yoy|more|less)\b",
-                after,
-                _I,
-            ):
+            if _CHANGE_AFTER.match(after):
                 return "change"
             if before.endswith("by ") and _ADJUST_VERB.search(self.text, sent.start, first.start):
                 return "change"  # "lifted revenue at the unit by 16%"
@@ -998,23 +1034,15 @@ class _Attributor:
                 return "level"  # "rose to 85%": the level reached
             if _CHANGE_WORDS.search(before[-45:]):
                 return "change"
-            if re.search(r"\b(?:stake|share|portion|proportion|percent\s+of)\b", before[-30:], _I):
+            if _SHARE_WORD_BEFORE.search(before[-30:]):
                 return "share"
             return "level"
         # Amounts and counts: a change only when the words say the amount is an increment.
-        if re.search(
-            r"\b(?:increase|rise|growth|jump|decline|drop|gain)\s+of\s+$|\b(?:rose|increased|grew|fell|dropped|declined|"
-            r"jumped|climbed|decreased|up|down|wip\w*|eras\w*|shed\w*|lost|los\w*|added|adding)\s+"
-            r"(?:by\s+)?(?:about\s+|around\s+|nearly\s+|almost\s+|some\s+|more\s+than\s+|over\s+)?$",
-            before,
-            _I,
-        ):
+        if _INCREMENT_BEFORE.search(before):
             return "change"
         if before.endswith("by ") and _ADJUST_VERB.search(self.text, sent.start, first.start):
             return "change"  # "raised its forecast by $2 billion"
-        if re.match(
-            r"\s*(?:hit|boost|blow|drag|increase|decrease|rise|drop|decline|jump)\b", after, _I
-        ):
+        if _HIT_AFTER.match(after):
             return "change"  # "an $8 billion hit to sales"
         return "level"
 
@@ -1181,7 +1209,7 @@ class _Attributor:
                         self.report_period
                         and metric in _FINANCIAL
                         and (
-                            re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", value)
+                            _MONTH_OR_DAY.fullmatch(value)
                             or _period_key(value.split("..")[-1])
                             < _period_key(self.report_period.split("..")[0])
                         )
@@ -1247,7 +1275,7 @@ class _Attributor:
         if best is None:
             return None
         p = best[1]
-        if len(p.values) == 1 and re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", p.values[0]):
+        if len(p.values) == 1 and _MONTH_OR_DAY.fullmatch(p.values[0]):
             # "380 billion yuan it earmarked in February ... over three years": the span
             for q in sent.periods:
                 if (
@@ -1326,7 +1354,7 @@ class _Attributor:
 
 def _period_key(value: str) -> tuple[int, int]:
     """Sort key of a period's start (year, quarter); fiscal and calendar years compare as years."""
-    m = re.match(r"(?:FY)?(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2})))?", value)
+    m = _PERIOD_KEY.match(value)
     if not m:
         return (0, 0)
     if m.group(2):
@@ -1340,13 +1368,7 @@ def _period_key(value: str) -> tuple[int, int]:
 
 def _number_end(surface: str) -> int:
     """Offset just past the leading number of a figure's surface ("2 MoE models" -> 1)."""
-    m = re.match(
-        r"[^\d]*?[\d.,]+(?:(?:k|K|bn|m|M|B)\b|\s*(?:billion|million|trillion|thousand)\b)?|"
-        r"\s*(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|dozens?|hundreds?|"
-        r"thousands?|tens|millions?)\b(?:\s+(?:of|hundred|thousand|million|billion))?",
-        surface,
-        _I,
-    )
+    m = _LEADING_NUMBER.match(surface)
     return m.end() if m else 0
 
 
@@ -1355,7 +1377,7 @@ def _is_future(value: str, published: date | None) -> bool:
     if published is None or value.startswith("FY"):
         return False
     last = value.split("..")[-1]
-    m = re.fullmatch(r"(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2}))(?:-\d{2})?)?", last)
+    m = _PERIOD_VALUE.fullmatch(last)
     if not m:
         return False
     year = int(m.group(1))

@@ -179,6 +179,8 @@ _NOT_NAMES = frozenset(
 _CURRENCY_PREFIX = re.compile(
     r"^(?:RMB|USD|US|HKD|HK|CNY|EUR|GBP|JPY|YUAN|FY|CY|GB(?!\d{3}\b)|TB|MB|KB)\d", re.I
 )
+_NOT_A_NAME = re.compile(r"[QH][1-4]|FY\d+|\d+[A-Z]?")
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their|his|her|our)\s+$", re.I)
 
 
 class EntityCatalog:
@@ -292,7 +294,7 @@ def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
         kind = m.lastgroup
         if kind == "digit":
             name = m.group(0)
-            if _CURRENCY_PREFIX.match(name) or re.fullmatch(r"[QH][1-4]|FY\d+|\d+[A-Z]?", name):
+            if _CURRENCY_PREFIX.match(name) or _NOT_A_NAME.fullmatch(name):
                 continue
             found.append((m.start(), m.end(), name))
         elif kind == "camel":
@@ -321,7 +323,7 @@ _CORP_SUFFIXES = frozenset({"Inc", "Corp", "Corporation", "Holdings", "Ltd", "Li
 
 
 def _suffix_name(text: str, m: re.Match[str]) -> tuple[int, int, str] | None:
-    if re.search(r"\b(?:its|their|his|her|our)\s+$", text[max(0, m.start() - 8) : m.start()], re.I):
+    if _POSSESSIVE_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
         return None  # "its Intelligent Cloud segment" is a part of an entity already named
     head = m.group("sfx_head").split()
     # Drop leading function words that happen to be capitalised at a sentence start.

@@ -116,6 +116,8 @@ _BASELINE = re.compile(
     re.IGNORECASE,
 )
 
+_DATE_SEP = re.compile(r"[-./]")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 @dataclass(frozen=True, slots=True)
 class PeriodMention:
@@ -169,7 +171,7 @@ def find_periods(
         precision = "period"
         values: tuple[str, ...] | None = None
         if kind == "iso":
-            d = _safe_date(*(int(x) for x in re.split(r"[-./]", m.group(kind))))
+            d = _safe_date(*(int(x) for x in _DATE_SEP.split(m.group(kind))))
             if d:
                 values, precision, ctx_year, ctx_date = (d.isoformat(),), "day", d.year, d
         elif kind == "fyrange":
@@ -389,7 +391,7 @@ def _scan(text: str, start: int, stop: int) -> list[re.Match[str]]:
 
 def coarsen_to_month(value: str) -> str:
     """Turn a day (2025-04-29) into its month (2025-04); other periods pass unchanged."""
-    return value[:7] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else value
+    return value[:7] if _DAY.fullmatch(value) else value
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
