@@ -108,6 +108,15 @@ _TRIGGER = re.compile(
     r"[Ss]o far|[Tt]o date|as of now|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[0-3]?\d(?:st|nd|rd|th)\b)"
 )
+# The grammar, lower-cased, run case-sensitively over the lower-cased text finds the same spans
+# faster; each hit is then matched again with _PERIOD at its position for the original groups.
+_PERIOD_LOWER = re.compile(
+    _PERIOD.pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="), re.VERBOSE
+)
+# The only characters on which lower-casing and IGNORECASE disagree (İ lower-cases to two
+# characters; ı and ſ match i and s under IGNORECASE): texts holding them take the plain scan.
+_CASE_FOLD_ODD = re.compile("[\u0130\u0131\u017f]")
+_lowered_last: tuple[str, str | None] = ("", "")
 _WINDOW_BEFORE = 50
 _WINDOW_AFTER = 30
 _MONTH_CASED = re.compile(rf"^{_MONTH}")
@@ -380,6 +389,11 @@ def _scan(text: str, start: int, stop: int) -> list[re.Match[str]]:
             windows[-1][1] = we
         else:
             windows.append([ws, we])
+    low = _lowered(text) if windows else None
+    if low is not None:
+        found = _scan_lowered(text, low, start, windows)
+        if found is not None:
+            return found
     out: list[re.Match[str]] = []
     last_end = start
     for ws, we in windows:
@@ -387,6 +401,35 @@ def _scan(text: str, start: int, stop: int) -> list[re.Match[str]]:
             out.append(m)
             last_end = m.end()
     return out
+
+
+def _scan_lowered(
+    text: str, low: str, start: int, windows: list[list[int]]
+) -> list[re.Match[str]] | None:
+    """The scan run over the lower-cased text; None (use the plain scan) should the two disagree."""
+    out: list[re.Match[str]] = []
+    last_end = start
+    for ws, we in windows:
+        for lm in _PERIOD_LOWER.finditer(low, max(ws, last_end), we):
+            m = _PERIOD.match(text, lm.start(), we)
+            if m is None or m.end() != lm.end():
+                return None
+            out.append(m)
+            last_end = m.end()
+    return out
+
+
+def _lowered(text: str) -> str | None:
+    """The text lower-cased with every offset kept, or None where that is not safe (cached)."""
+    global _lowered_last
+    last = _lowered_last  # one read: the pair stays consistent under threads
+    if last[0] is text:
+        return last[1]
+    low: str | None = text.lower()
+    if low is not None and (len(low) != len(text) or _CASE_FOLD_ODD.search(text)):
+        low = None
+    _lowered_last = (text, low)
+    return low
 
 
 def coarsen_to_month(value: str) -> str:
