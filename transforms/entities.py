@@ -49,7 +49,7 @@ class CatalogError(ValueError):
 # Names found without the watchlist: model and product names carrying digits ("Qwen3-Next",
 # "GPT-5"), CamelCase brands ("DingTalk"), and capitalised names with a corporate suffix.
 _UNLISTED = re.compile(
-    r"(?=[A-Zi])(?:"
+    r"(?=[A-Z]|i[A-Z])(?:"
     r"(?P<suffix>(?<![\w-])(?P<sfx_head>(?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*)\s"
     r"(?P<sfx>Inc|Corp|Corporation|Group|Holdings|Ltd|Limited|Technologies|Technology|Labs|Cloud|Bank|"
     r"Securities|Motors|Semiconductor)\b\.?)"
@@ -197,7 +197,15 @@ class EntityCatalog:
         # Longest alias first so "Alibaba Cloud" wins over "Alibaba" at the same position.
         names = sorted(self._by_alias, key=len, reverse=True)
         if names:
-            alternation = "|".join(re.escape(n) for n in names)
+            # Grouped by first character, each group keeping the longest-first order: at a position
+            # only one group can match, and the engine skips the others on their first character.
+            groups: dict[str, list[str]] = {}
+            for n in names:
+                groups.setdefault(n[0], []).append(n)
+            alternation = "|".join(
+                re.escape(first) + "(?:" + "|".join(re.escape(n[1:]) for n in group) + ")"
+                for first, group in groups.items()
+            )
             # A first-character lookahead lets the scan skip most positions cheaply.
             firsts = "".join(sorted({re.escape(n[0]) for n in names}))
             # A name ends where no word character or hyphenated continuation follows
