@@ -113,6 +113,12 @@ _TRIGGER = re.compile(
 _PERIOD_LOWER = re.compile(
     _PERIOD.pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="), re.VERBOSE
 )
+# The scan itself runs without capture groups, and without the word boundary that opens each
+# alternative (every match starts at a word start already): about 2.5x faster again.
+assert "(?P=" not in _PERIOD.pattern and "(?(" not in _PERIOD.pattern  # no group references
+_PERIOD_SCAN = re.compile(
+    re.sub(r"\(\?P<\w+>", "(?:", re.sub(r"\(\?P<\w+>\\b", "(?:", _PERIOD_LOWER.pattern)), re.VERBOSE
+)
 # The only characters on which lower-casing and IGNORECASE disagree (İ lower-cases to two
 # characters; ı and ſ match i and s under IGNORECASE): texts holding them take the plain scan.
 _CASE_FOLD_ODD = re.compile("[\u0130\u0131\u017f]")
@@ -410,7 +416,7 @@ def _scan_lowered(
     out: list[re.Match[str]] = []
     last_end = start
     for ws, we in windows:
-        for lm in _PERIOD_LOWER.finditer(low, max(ws, last_end), we):
+        for lm in _PERIOD_SCAN.finditer(low, max(ws, last_end), we):
             m = _PERIOD.match(text, lm.start(), we)
             if m is None or m.end() != lm.end():
                 return None
