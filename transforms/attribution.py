@@ -144,6 +144,9 @@ _CUE_RE = re.compile(
 # The same cues, lower-cased, run case-sensitively over lower-cased text: about 2.5x faster.
 _CUE_RE_LOWER = re.compile(_CUE_RE.pattern.lower().replace("(?p<", "(?P<"))
 _CUE_METRIC = {f"c{i}": metric for i, (metric, _) in enumerate(_METRIC_CUES)}
+# The scan runs without capture groups (about 1.8x faster); each hit is matched again for its cue.
+assert "(?P=" not in _CUE_RE_LOWER.pattern and "(?(" not in _CUE_RE_LOWER.pattern
+_CUE_SCAN = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _CUE_RE_LOWER.pattern))
 
 # Count nouns read right after a number: "16.9k stars", "4 H20s", "200 business lines".
 _COUNT_NOUNS: list[tuple[str, str]] = [
@@ -758,10 +761,7 @@ class _Attributor:
             periods = self.sentence_periods(idx)
             low = self.text[s:e].lower()
             if len(low) == e - s:  # lower() kept every offset
-                cues = [
-                    (s + m.start(), s + m.end(), _CUE_METRIC[m.lastgroup or ""])
-                    for m in _CUE_RE_LOWER.finditer(low)
-                ]
+                cues = [(s + cs, s + ce, metric) for cs, ce, metric in _scan_cues(low)]
             else:
                 cues = [
                     (m.start(), m.end(), _CUE_METRIC[m.lastgroup or ""])
@@ -1350,6 +1350,20 @@ class _Attributor:
             if pattern.search(self.text, fig.end, stop):
                 return kind
         return "actual"
+
+
+def _scan_cues(low: str) -> list[tuple[int, int, str]]:
+    """Metric cues in a lower-cased sentence: found without groups, each hit then matched for its cue."""
+    out: list[tuple[int, int, str]] = []
+    for hit in _CUE_SCAN.finditer(low):
+        m = _CUE_RE_LOWER.match(low, hit.start())
+        if m is None or m.end() != hit.end():  # the scans disagree: scan again with the groups
+            return [
+                (m.start(), m.end(), _CUE_METRIC[m.lastgroup or ""])
+                for m in _CUE_RE_LOWER.finditer(low)
+            ]
+        out.append((m.start(), m.end(), _CUE_METRIC[m.lastgroup or ""]))
+    return out
 
 
 def _period_key(value: str) -> tuple[int, int]:
