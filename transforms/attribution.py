@@ -451,6 +451,12 @@ _MARGIN_OF = {
 }
 _COUNT_METRICS = frozenset({"gpu_hours", "tokens", "users", "parameters", "gpus", "downloads"})
 _TRADING_METRICS = frozenset({"stock_price", "market_cap", "fx_rate", "turnover", "net_inflow"})
+# Lower-cased twins of per-figure searches, run case-sensitively over the lower-cased document.
+_MOVE_BEFORE_LOWER = re.compile(_MOVE_BEFORE.pattern.lower())
+_PRICE_TARGET_LOWER = re.compile(_PRICE_TARGET.pattern.lower())
+# The only characters on which lower-casing and IGNORECASE disagree (İ lower-cases to two
+# characters; ı and ſ match i and s under IGNORECASE): documents holding them use the plain text.
+_CASE_FOLD_ODD = re.compile("[\u0130\u0131\u017f]")
 
 
 # Precompiled here rather than inline: the per-figure code runs them thousands of times per batch.
@@ -525,6 +531,8 @@ class _Attributor:
         self, text: str, figures: list[Figure], published: date | None, catalog: EntityCatalog
     ) -> None:
         self.text = text
+        low = text.lower()
+        self.low = low if len(low) == len(text) and not _CASE_FOLD_ODD.search(text) else None
         self.catalog = catalog
         self.figures = sorted(figures, key=lambda f: (f.start, f.end))
         self.published = published
@@ -910,7 +918,11 @@ class _Attributor:
 
     def _is_stock_move(self, pos: int, clause_start: int, sent: _Sentence) -> bool:
         """ "SMIC (0981) tumbled 6.9%", "the Hang Seng Tech Index slid 5.2%": a price move."""
-        if not _MOVE_BEFORE.search(self.text, max(clause_start, pos - 60), pos):
+        if self.low is not None:
+            moved = _MOVE_BEFORE_LOWER.search(self.low, max(clause_start, pos - 60), pos)
+        else:
+            moved = _MOVE_BEFORE.search(self.text, max(clause_start, pos - 60), pos)
+        if not moved:
             return False
         if any(clause_start <= cs < pos for cs, _, _ in sent.cues):
             return False  # "revenue rose 24%" names its own metric
@@ -1331,7 +1343,11 @@ class _Attributor:
             elif bs >= fig.end:
                 suffix_end = bs
                 break
-        if _PRICE_TARGET.search(self.text, prefix_start, fig.start):
+        if self.low is not None:
+            target = _PRICE_TARGET_LOWER.search(self.low, prefix_start, fig.start)
+        else:
+            target = _PRICE_TARGET.search(self.text, prefix_start, fig.start)
+        if target:
             return "estimate"
         best: str | None = None
         for cs, ce, kind in cues:
@@ -1346,8 +1362,11 @@ class _Attributor:
             return "estimate"
         comma = self.text.find(",", fig.end, suffix_end)
         stop = comma if comma != -1 else suffix_end
-        for kind, pattern in _KIND_PATTERNS:
-            if pattern.search(self.text, fig.end, stop):
+        text, patterns = (
+            (self.text, _KIND_PATTERNS) if self.low is None else (self.low, _KIND_PATTERNS_LOWER)
+        )
+        for kind, pattern in patterns:
+            if pattern.search(text, fig.end, stop):
                 return kind
         return "actual"
 
