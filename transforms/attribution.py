@@ -144,9 +144,10 @@ _CUE_RE = re.compile(
 # The same cues, lower-cased, run case-sensitively over lower-cased text: about 2.5x faster.
 _CUE_RE_LOWER = re.compile(_CUE_RE.pattern.lower().replace("(?p<", "(?P<"))
 _CUE_METRIC = {f"c{i}": metric for i, (metric, _) in enumerate(_METRIC_CUES)}
-# The scan runs without capture groups (about 1.8x faster); each hit is matched again for its cue.
-assert "(?P=" not in _CUE_RE_LOWER.pattern and "(?(" not in _CUE_RE_LOWER.pattern
-_CUE_SCAN = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _CUE_RE_LOWER.pattern))
+# The scan runs without capture groups, the cues' alternatives in one flat alternation (the same
+# order, so the same matches; the engine skips alternatives on their first character): about 2.5x
+# faster. Each hit is then matched again with _CUE_RE_LOWER for its cue.
+_CUE_SCAN = re.compile((r"(?<!\w)(?=\w)(?:" + "|".join(pat for _, pat in _METRIC_CUES) + ")").lower())
 
 # Count nouns read right after a number: "16.9k stars", "4 H20s", "200 business lines".
 _COUNT_NOUNS: list[tuple[str, str]] = [
