@@ -367,7 +367,8 @@ _ASIDE = re.compile(
     r"\([^()\n]{0,120}\)"
     r"|[ \t][-–—][ \t][^-–—\n]{1,120}?[ \t][-–—][ \t]"
     r"|,\s+(?:which|who|whose|where)\b[^,;\n]{0,150},"
-    r"|(?P<appos>,\s+(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+(?:[\w-]+\s+){0,2}[\w-]+,)"
+    # the comma sits outside the group so that every alternative opens with a literal (faster scan)
+    r"|,(?P<appos>\s+(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+(?:[\w-]+\s+){0,2}[\w-]+,)"
 )
 _MAKER_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:maker|developer|creator|owner|parent|operator|publisher)\b", _I
