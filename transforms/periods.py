@@ -150,6 +150,9 @@ class PeriodMention:
     precision: str = "period"
 
 
+_CASE_ODDITIES = str.maketrans({"ſ": "s", "İ": "I", "ı": "i"})
+
+
 def normalise_period(phrase: str, published: date | None, fiscal_end: int = 12) -> str | None:
     """Normalise one period phrase ("Q4 2024", "last year"); a list comes back comma-separated."""
     found = find_periods(phrase, published, fiscal_end=fiscal_end)
@@ -174,6 +177,10 @@ def find_periods(
     and fiscal quarters without a year ("fiscal second quarter") come back as FYyyyy-Qn.
     """
     stop = len(text) if end is None else end
+    if any(text.find(ch, start, stop) != -1 for ch in "ſİı"):
+        # ſ, İ and ı match the grammar case-insensitively but not its lower-cased lookups:
+        # swap in their ASCII look-alikes (one code point each, so offsets stay valid).
+        text = text.translate(_CASE_ODDITIES)
     out: list[PeriodMention] = []
     ctx_year: int | None = None  # last explicit year in this stretch: "Q1 of last year to ... Q4"
     ctx_quarter: tuple[int, int] | None = None
