@@ -518,19 +518,31 @@ class _Sentence:
 
 
 def attribute_figures(
-    text: str, figures: list[Figure], *, published: date | None, catalog: EntityCatalog
+    text: str,
+    figures: list[Figure],
+    *,
+    published: date | None,
+    catalog: EntityCatalog,
+    sentences: SentenceIndex | None = None,
 ) -> list[Figure]:
     """Return copies of the figures with metric, basis, entity, period and kind filled in."""
     if not figures:
         return []
-    return _Attributor(text, figures, published, catalog).run()
+    if sentences is None or sentences.text is not text:
+        sentences = SentenceIndex(text)
+    return _Attributor(text, figures, published, catalog, sentences).run()
 
 
 class _Attributor:
     """Per-document state: sentences, mentions and cues computed once, then read per figure."""
 
     def __init__(
-        self, text: str, figures: list[Figure], published: date | None, catalog: EntityCatalog
+        self,
+        text: str,
+        figures: list[Figure],
+        published: date | None,
+        catalog: EntityCatalog,
+        sentences: SentenceIndex,
     ) -> None:
         self.text = text
         low = text.lower()
@@ -538,7 +550,7 @@ class _Attributor:
         self.catalog = catalog
         self.figures = sorted(figures, key=lambda f: (f.start, f.end))
         self.published = published
-        self.spans = SentenceIndex(text).spans
+        self.spans = sentences.spans
         self.span_ends = [e for _, e in self.spans]
         self.fig_spans = [(f.start, f.end) for f in self.figures]
         self.mentions = [

@@ -10,14 +10,18 @@ from transforms.attribution import attribute_figures
 from transforms.entities import EntityCatalog
 from transforms.figures import extract_figures
 from transforms.models import Figure
+from transforms.sentences import SentenceIndex
 
 
 def extract_document_figures(
     text: str, *, published: date | None, catalog: EntityCatalog
 ) -> list[Figure]:
     """Find every figure in a document's text and attribute it (metric, entity, period...)."""
-    figures = extract_figures(text)
-    return attribute_figures(text, figures, published=published, catalog=catalog)
+    sentences = SentenceIndex(text)  # built once: both stages look sentences up
+    figures = extract_figures(text, sentences)
+    return attribute_figures(
+        text, figures, published=published, catalog=catalog, sentences=sentences
+    )
 
 
 def figure_id(doc_id: str, start: int, end: int) -> str:

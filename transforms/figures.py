@@ -427,9 +427,10 @@ class _Cand:
     loss: bool = False  # negative because it is a loss
 
 
-def extract_figures(text: str) -> list[Figure]:
-    """Return the figures stated in text, sorted by start offset."""
-    sentences = SentenceIndex(text)
+def extract_figures(text: str, sentences: SentenceIndex | None = None) -> list[Figure]:
+    """Return the figures stated in text, sorted by start offset (sentences: text's index, if built)."""
+    if sentences is None or sentences.text is not text:
+        sentences = SentenceIndex(text)
     urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)]
     cands: list[_Cand] = []
     url_i = 0
@@ -1136,12 +1137,18 @@ _CHINA_RE = re.compile(r"\b(?:China|Chinese|Beijing|Shanghai|Shenzhen|Hangzhou|y
 def _resolve_yen_signs(text: str, cands: list[_Cand], sentences: SentenceIndex) -> None:
     """¥ is yuan unless the sentence (or, failing that, the document) is about Japan."""
     doc_japan: bool | None = None
+    counted: dict[tuple[int, int], tuple[int, int]] = {}  # a sentence's counts, for its other ¥s
     for c in cands:
         if not c.yen_sign or c.drop:
             continue
-        s, e = sentences.span_at(c.start)
-        japan = len(_JAPAN_RE.findall(text, s, e))
-        china = len(_CHINA_RE.findall(text, s, e))
+        span = sentences.span_at(c.start)
+        counts = counted.get(span)
+        if counts is None:
+            s, e = span
+            counts = counted[span] = (
+                len(_JAPAN_RE.findall(text, s, e)), len(_CHINA_RE.findall(text, s, e))
+            )
+        japan, china = counts
         if japan == china:
             if doc_japan is None:  # one linear scan, only for documents that use ¥ at all
                 doc_japan = len(_JAPAN_RE.findall(text)) > len(_CHINA_RE.findall(text))
