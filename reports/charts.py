@@ -1,11 +1,14 @@
-"""Charts as inline SVG: altair specs rendered by vl-convert, made safe to inline many per page."""
+"""Charts as inline SVG: Vega-Lite specs rendered by vl-convert, made safe to inline many per page.
+
+The specs are plain dicts, the JSON altair would write for the same charts: building them through
+altair's object model deep-copied every spec several times and cost more than laying them out.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import vl_convert
 
@@ -27,16 +30,32 @@ _EXTERNAL = re.compile(
 )
 
 
-def _config(chart: Any) -> Any:
-    return chart.configure(font=FONT, background="white").configure_view(stroke=None).configure_axis(
-        labelFontSize=11, titleFontSize=11, grid=True, gridColor="#eee"
-    ).configure_legend(orient="bottom", labelFontSize=11, titleFontSize=11, labelLimit=260)
+CONFIG: dict[str, Any] = {
+    "view": {"continuousWidth": 300, "continuousHeight": 300, "stroke": None},
+    "axis": {"grid": True, "gridColor": "#eee", "labelFontSize": 11, "titleFontSize": 11},
+    "background": "white",
+    "font": FONT,
+    "legend": {"labelFontSize": 11, "labelLimit": 260, "orient": "bottom", "titleFontSize": 11},
+}
 
 
-def svg_of(chart: Any, chart_id: str) -> str:
+def layered(
+    data: pd.DataFrame, encoding: dict[str, Any], layers: list[tuple[dict[str, Any], dict[str, Any]]],
+    **props: Any,
+) -> dict[str, Any]:
+    """A layered Vega-Lite spec: shared encoding, one (mark, extra encoding) per layer, inline data."""
+    return {
+        "config": CONFIG,
+        "layer": [{"mark": mark, "encoding": {**encoding, **extra}} for mark, extra in layers],
+        # Inline JSON-safe records: numpy scalars become Python numbers, as altair writes them.
+        "data": {"values": data.astype(object).where(data.notna(), None).to_dict("records")},
+        **props,
+    }
+
+
+def svg_of(spec: dict[str, Any], chart_id: str) -> str:
     """Render a chart to SVG with ids prefixed by chart_id, so several charts share a page safely."""
-    # The specs are built here from known columns: altair's JSON-schema check cost more than layout.
-    svg = vl_convert.vegalite_to_svg(chart.to_dict(validate=False))
+    svg = vl_convert.vegalite_to_svg(spec)
     # vega numbers clip paths and gradients with process-wide counters: renumber them per chart
     # in order of appearance, so output is stable and ids never collide between charts.
     mapping: dict[str, str] = {}
@@ -64,18 +83,18 @@ def market_share_chart(history: pd.DataFrame, chart_id: str) -> str | None:
         share=history["value"].astype(float),
         label=[format_figure(r) for r in history.to_dict("records")],
     )[["entity", "when", "share", "label"]].sort_values(["when", "entity", "share"])
-    order = sorted(set(data["when"]))
-    base = alt.Chart(data).encode(
-        x=alt.X("when:O", title="period the figure is about", sort=order, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("share:Q", title="market share (%)", scale=alt.Scale(domainMin=0)),
-        color=alt.Color("entity:N", title=None, sort=sorted(set(data["entity"]))),
-    )
-    chart = alt.layer(
-        base.mark_line(strokeWidth=2),
-        base.mark_point(filled=True, size=60),
-        base.mark_text(dy=-9, fontSize=10).encode(text="label:N"),
-    ).properties(width=WIDTH, height=220, title="Market share over time")
-    return svg_of(_config(chart), chart_id)
+    encoding = {
+        "color": {"field": "entity", "sort": sorted(set(data["entity"])), "title": None, "type": "nominal"},
+        "x": {"axis": {"labelAngle": 0}, "field": "when", "sort": sorted(set(data["when"])),
+              "title": "period the figure is about", "type": "ordinal"},
+        "y": {"field": "share", "scale": {"domainMin": 0}, "title": "market share (%)", "type": "quantitative"},
+    }
+    spec = layered(data, encoding, [
+        ({"type": "line", "strokeWidth": 2}, {}),
+        ({"type": "point", "filled": True, "size": 60}, {}),
+        ({"type": "text", "dy": -9, "fontSize": 10}, {"text": {"field": "label", "type": "nominal"}}),
+    ], height=220, title="Market share over time", width=WIDTH)
+    return svg_of(spec, chart_id)
 
 
 def money_chart(figures: pd.DataFrame, currency: str, chart_id: str) -> str | None:
@@ -100,21 +119,18 @@ def money_chart(figures: pd.DataFrame, currency: str, chart_id: str) -> str | No
         title += f": largest {MAX_BARS} of {total}"
     data["key"] = [f"{i:03d} {r}" for i, r in enumerate(data["row"])]
     labels = dict(zip(data["key"], data["row"], strict=True))
-    base = alt.Chart(data).encode(
-        y=alt.Y(
-            "key:N", title=None, sort=list(data["key"]),
-            axis=alt.Axis(labelExpr=_label_expr(labels), labelLimit=260),
-        ),
+    encoding = {
         # Room on the right for the value labels.
-        x=alt.X("bn:Q", title=f"{currency} bn", scale=alt.Scale(domainMax=float(data["bn"].max()) * 1.25, nice=False)),
-    )
-    chart = alt.layer(
-        base.mark_bar(color="#3b6ea8", height=14),
-        base.mark_text(align="left", dx=4, fontSize=10).encode(text="label:N"),
-    ).properties(
-        width=WIDTH - 220, height=max(40, 22 * len(data)), title=title
-    )
-    return svg_of(_config(chart), chart_id)
+        "x": {"field": "bn", "scale": {"domainMax": float(data["bn"].max()) * 1.25, "nice": False},
+              "title": f"{currency} bn", "type": "quantitative"},
+        "y": {"axis": {"labelExpr": _label_expr(labels), "labelLimit": 260}, "field": "key",
+              "sort": list(data["key"]), "title": None, "type": "nominal"},
+    }
+    spec = layered(data, encoding, [
+        ({"type": "bar", "color": "#3b6ea8", "height": 14}, {}),
+        ({"type": "text", "align": "left", "dx": 4, "fontSize": 10}, {"text": {"field": "label", "type": "nominal"}}),
+    ], height=max(40, 22 * len(data)), title=title, width=WIDTH - 220)
+    return svg_of(spec, chart_id)
 
 
 def _js(text: str) -> str:
