@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +32,22 @@ class Figure:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the figure as a plain dict (JSON-ready)."""
-        return asdict(self)
+        if not _FIGURE_SCALAR:
+            return asdict(self)
+        # every field is a scalar, so asdict's recursive deep copy (~30x slower) adds nothing
+        return {
+            "start": self.start, "end": self.end, "surface": self.surface, "value": self.value,
+            "unit": self.unit, "qualifier": self.qualifier, "sentence": self.sentence,
+            "metric": self.metric, "basis": self.basis, "entity": self.entity,
+            "period": self.period, "kind": self.kind, "currency_inferred": self.currency_inferred,
+        }  # fmt: skip
+
+
+# The fields to_dict writes out by hand; should the model change, asdict takes over again.
+_FIGURE_SCALAR = tuple(f.name for f in fields(Figure)) == (
+    "start", "end", "surface", "value", "unit", "qualifier", "sentence",
+    "metric", "basis", "entity", "period", "kind", "currency_inferred",
+)  # fmt: skip
 
 
 @dataclass(slots=True)

@@ -118,3 +118,13 @@ def test_sentence_is_the_enclosing_one() -> None:
     text = "Mr. Wu spoke first. Revenue rose 5% to $2 billion! Then it ended."
     figs = extract_figures(text)
     assert {f.sentence for f in figs} == {"Revenue rose 5% to $2 billion!"}
+
+
+def test_to_dict_matches_asdict() -> None:
+    """The hand-written to_dict gives what dataclasses.asdict gives, key order included."""
+    from dataclasses import asdict
+
+    text = sorted(ARTICLES_DIR.glob("*.txt"))[0].read_text(encoding="utf-8")
+    figures = [*extract_figures(text), Figure(0, 1, "x", 1.0, "USD", metric="revenue", kind="actual")]
+    for fig in figures:
+        assert list(fig.to_dict().items()) == list(asdict(fig).items())
