@@ -20,10 +20,18 @@ from flows import parallel, store
 from reports.calendar import check_period, describe_period, period_bounds, period_key
 from reports.charts import share_history
 from reports.render import render_briefing, render_index, renderer_fingerprint
-from reports.view import PeriodData, build_briefing_view, parse_related, sort_figures
+from reports.view import (
+    SEVERITY_ORDER,
+    PeriodData,
+    build_briefing_view,
+    parse_related,
+    sort_figures,
+)
 
 # Columns of the CSV and JSON written beside each briefing.
 EXPORT_COLUMNS = [*store.FIGURE_COLUMNS, "published_at", "doc_title", "doc_source", "doc_path"]
+# Columns of the findings CSV: run_id names the validation run, not what it found.
+FINDING_EXPORT_COLUMNS = [c for c in store.RESULT_COLUMNS if c != "run_id"]
 
 
 @dataclass(slots=True)
@@ -125,6 +133,7 @@ class RenderedPage:
     html: str
     csv_text: str
     json_text: str
+    findings_text: str
     counts: dict[str, int]
 
 
@@ -134,7 +143,8 @@ def render_period_page(
     """Build and render one period's page and exports (runs in a worker process for big runs)."""
     view = build_briefing_view(data, prev_figures, history)
     csv_text, json_text = export_figures(data.figures)
-    return RenderedPage(render_briefing(view, generated_at=generated_at), csv_text, json_text, view["counts"])
+    html = render_briefing(view, generated_at=generated_at)
+    return RenderedPage(html, csv_text, json_text, export_findings(data.findings), view["counts"])
 
 
 def page_job(wh: Warehouse, key: str, every: str) -> tuple[PeriodData, pd.DataFrame, pd.DataFrame]:
@@ -238,6 +248,15 @@ def export_figures(figures: pd.DataFrame) -> tuple[str, str]:
     return csv_text, (json_text or "[]") + "\n"
 
 
+def export_findings(findings: pd.DataFrame) -> str:
+    """The period's findings as CSV text: every one, most severe first, in a stable order."""
+    frame = findings[FINDING_EXPORT_COLUMNS]
+    order = frame.assign(_severity=frame["severity"].map(SEVERITY_ORDER).fillna(9))
+    keys = ["_severity", "rule", "figure_id", "doc_id", "related_figure_ids", "message"]
+    ordered = order.sort_values(keys, kind="stable", na_position="first").drop(columns=["_severity"])
+    return str(ordered.to_csv(index=False))
+
+
 REPORT_INPUT_KEY = "report_input"
 
 
@@ -310,6 +329,7 @@ def write_reports(
         html_path = out_dir / f"{stem}.html"
         _write_atomic(out_dir / f"{stem}.csv", page.csv_text)
         _write_atomic(out_dir / f"{stem}.json", page.json_text)
+        _write_atomic(out_dir / f"{stem}-findings.csv", page.findings_text)
         _write_atomic(html_path, page.html)
         summary.written.append(str(html_path))
         recorded.append({

@@ -27,6 +27,14 @@ APPROX_USD = {
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 HEADLINE_COUNTS = {"money": 3, "growth": 2, "share": 2}
 UNATTRIBUTED = "Unattributed"
+# A briefing is for reading: what a page shows inline is bounded, so its size and render time stay
+# flat as the corpus grows. The CSV and JSON beside each page hold every figure, and the findings
+# export every finding; the page says how many it leaves out and links there.
+MAX_FIGURES_PER_ENTITY = 8
+MAX_ENTITY_SECTIONS = 20
+MAX_FINDINGS = 40
+MAX_NEW_FIGURES = 30
+MAX_DOCUMENTS = 60
 
 
 @dataclass(slots=True)
@@ -98,9 +106,25 @@ def _usd(row: dict[str, Any]) -> float:
     return abs(float(row["value"])) * APPROX_USD.get(_str(row.get("unit")), 0.0)
 
 
-def pick_headlines(figures: pd.DataFrame) -> list[dict[str, Any]]:
+@dataclass(slots=True)
+class Links:
+    """Where this page shows each figure and document, so no link points at something left out."""
+
+    figures: dict[str, str]
+    documents: set[str]
+
+    def figure(self, figure_id: str) -> str:
+        """The figure's row when shown inline, else its entity's section (or the section list)."""
+        return self.figures.get(figure_id, "#entities")
+
+    def document(self, doc_id: str) -> str:
+        """The document's entry when listed, else the documents section."""
+        return "#" + anchor("doc", doc_id) if doc_id in self.documents else "#documents"
+
+
+def pick_headlines(rows: list[dict[str, Any]], links: Links) -> list[dict[str, Any]]:
     """The period's headline figures: largest money amounts, biggest growth, largest shares."""
-    rows = [r for r in _records(figures) if r.get("value") is not None]
+    rows = [r for r in rows if r.get("value") is not None]
     money = [
         r for r in rows
         if re.fullmatch(r"[A-Z]{3}", _str(r.get("unit"))) and _str(r.get("basis")) in ("", "level")
@@ -134,14 +158,14 @@ def pick_headlines(figures: pd.DataFrame) -> list[dict[str, Any]]:
                 "text": describe_figure(row),
                 "amount": format_figure(row),
                 "entity": row.get("entity") or UNATTRIBUTED,
-                "href": "#" + anchor("fig", row["figure_id"]),
+                "href": links.figure(row["figure_id"]),
                 "suspect": row.get("status") == "suspect",
                 "source": _str(row.get("doc_title")) or _str(row.get("doc_source")),
             })
     return chosen
 
 
-def _figure_view(row: dict[str, Any], doc_anchor: str) -> dict[str, Any]:
+def _figure_view(row: dict[str, Any], links: Links) -> dict[str, Any]:
     before, mark, after = split_evidence(row.get("sentence"), row.get("surface"))
     return {
         "id": anchor("fig", row["figure_id"]),
@@ -156,39 +180,91 @@ def _figure_view(row: dict[str, Any], doc_anchor: str) -> dict[str, Any]:
         "before": before,
         "mark": mark,
         "after": after,
-        "doc_href": "#" + doc_anchor,
+        "doc_href": links.document(row["doc_id"]),
         "doc_title": _str(row.get("doc_title")) or "(untitled)",
         "doc_source": _str(row.get("doc_source")),
         "doc_date": _date(row.get("published_at")),
     }
 
 
-def build_entities(figures: pd.DataFrame) -> list[dict[str, Any]]:
-    """One section per entity (alphabetical, unattributed last), each figure with its evidence."""
-    sections: dict[str, list[dict[str, Any]]] = {}
-    for row in _records(sort_figures(figures)):
-        name = row.get("entity") or UNATTRIBUTED
-        sections.setdefault(name, []).append(_figure_view(row, anchor("doc", row["doc_id"])))
-    names = sorted(sections, key=lambda n: (n == UNATTRIBUTED, n.casefold(), n))
-    return [
-        {
+def pick_inline(rows: list[dict[str, Any]], limit: int = MAX_FIGURES_PER_ENTITY) -> list[dict[str, Any]]:
+    """The figures of one entity shown inline, in reading order: flagged ones first, then breadth.
+
+    Rows come in reading order (metric, then date). Ranking each figure by how many newer ones
+    of its metric precede it takes the latest figure of every metric before a second of any.
+    """
+    if len(rows) <= limit:
+        return rows
+    seen: dict[Any, int] = {}
+    ranked = []
+    for position in range(len(rows) - 1, -1, -1):
+        row = rows[position]
+        depth = seen.get(row.get("metric"), 0)
+        seen[row.get("metric")] = depth + 1
+        ranked.append((row.get("status") != "suspect", depth, -position))
+    keep = sorted(range(len(ranked)), key=ranked.__getitem__)[:limit]
+    return [rows[len(rows) - 1 - i] for i in sorted(keep, reverse=True)]
+
+
+def group_entities(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Figures (in reading order) per entity: alphabetical, unattributed last."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row.get("entity") or UNATTRIBUTED, []).append(row)
+    names = sorted(groups, key=lambda n: (n == UNATTRIBUTED, n.casefold(), n))
+    return [(name, groups[name]) for name in names]
+
+
+def figure_links(groups: list[tuple[str, list[dict[str, Any]]]], shown: set[str]) -> dict[str, str]:
+    """figure_id -> its row's anchor when shown inline, else its entity section's."""
+    links: dict[str, str] = {}
+    for name, rows in groups:
+        section = "#" + anchor("entity", name)
+        for row in rows:
+            fid = row["figure_id"]
+            links[fid] = "#" + anchor("fig", fid) if fid in shown else section
+    return links
+
+
+def inline_figures(groups: list[tuple[str, list[dict[str, Any]]]]) -> dict[str, list[dict[str, Any]]]:
+    """entity -> the figures shown inline: a few per entity, for the entities with most figures."""
+    by_size = sorted(groups, key=lambda g: (g[0] == UNATTRIBUTED, -len(g[1]), g[0].casefold(), g[0]))
+    sections = {name for name, _ in by_size[:MAX_ENTITY_SECTIONS]}
+    return {name: pick_inline(rows) if name in sections else [] for name, rows in groups}
+
+
+def build_entities(
+    groups: list[tuple[str, list[dict[str, Any]]]], inline: dict[str, list[dict[str, Any]]], links: Links
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Sections of the entities shown inline (figures with evidence, how many left out); the others' counts."""
+    sections = []
+    others = []
+    for name, rows in groups:
+        shown = inline[name]
+        flagged = sum(r.get("status") == "suspect" for r in rows)
+        if not shown:
+            others.append({"name": name, "id": anchor("entity", name), "total": len(rows), "flagged": flagged})
+            continue
+        sections.append({
             "name": name,
             "id": anchor("entity", name),
-            "figures": sections[name],
-            "flagged": sum(f["suspect"] for f in sections[name]),
-        }
-        for name in names
-    ]
+            "figures": [_figure_view(row, links) for row in shown],
+            "total": len(rows),
+            "hidden": len(rows) - len(shown),
+            "flagged": flagged,
+        })
+    return sections, others
 
 
-def _side(figure_id: str, data: PeriodData, by_id: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _side(figure_id: str, data: PeriodData, by_id: dict[str, dict[str, Any]], links: Links) -> dict[str, Any]:
     row = by_id.get(figure_id)
     if row is None:
         return {"known": False, "figure_id": figure_id}
     where = data.figure_periods.get(figure_id)
-    target = anchor("fig", figure_id)
     here = where == data.period
     before, mark, after = split_evidence(row.get("sentence"), row.get("surface"))
+    # Another page may not show this figure inline; its entity's section always exists there.
+    elsewhere = f"briefing-{where}.html#{anchor('entity', row.get('entity') or UNATTRIBUTED)}"
     return {
         "known": True,
         "figure_id": figure_id,
@@ -196,7 +272,7 @@ def _side(figure_id: str, data: PeriodData, by_id: dict[str, dict[str, Any]]) ->
         "before": before,
         "mark": mark,
         "after": after,
-        "href": f"#{target}" if here else f"briefing-{where}.html#{target}",
+        "href": links.figure(figure_id) if here else elsewhere,
         "elsewhere": "" if here else (where or ""),
         "doc_title": _str(row.get("doc_title")) or "(untitled)",
         "doc_source": _str(row.get("doc_source")),
@@ -204,30 +280,43 @@ def _side(figure_id: str, data: PeriodData, by_id: dict[str, dict[str, Any]]) ->
     }
 
 
-def build_findings(data: PeriodData) -> list[dict[str, Any]]:
-    """Each finding with every figure it involves (both sides of a conflict) and its message."""
+def finding_ids(row: dict[str, Any]) -> list[str]:
+    """The figures one finding names, its own first, each once."""
+    ids = [i for i in [_str(row.get("figure_id"))] if i] + parse_related(row.get("related_figure_ids"))
+    return list(dict.fromkeys(ids))
+
+
+def top_findings(findings: pd.DataFrame, limit: int = MAX_FINDINGS) -> list[dict[str, Any]]:
+    """The findings a page shows, most severe first (stable order), with the ids each names."""
+    rows = []
+    for row in _records(findings):
+        rows.append({**row, "ids": finding_ids(row), "severity": _str(row.get("severity")) or "info",
+                     "rule": _str(row.get("rule")), "message": _str(row.get("message"))})
+    rows.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["rule"], f["message"], f["ids"]))
+    return rows[:limit]
+
+
+def build_findings(data: PeriodData, links: Links) -> list[dict[str, Any]]:
+    """The top findings with every figure each involves (both sides of a conflict) and its message."""
     by_id = {r["figure_id"]: r for r in _records(data.figures_all)}
-    items: list[dict[str, Any]] = []
-    for row in _records(data.findings):
-        ids = [i for i in [_str(row.get("figure_id"))] if i] + parse_related(row.get("related_figure_ids"))
-        unique = list(dict.fromkeys(ids))
-        items.append({
-            "severity": _str(row.get("severity")) or "info",
-            "rule": _str(row.get("rule")),
-            "message": _str(row.get("message")),
-            "sides": [_side(i, data, by_id) for i in unique],
-        })
-    items.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["rule"], f["message"],
-                              [s["figure_id"] for s in f["sides"]]))
-    return items
+    return [
+        {
+            "severity": row["severity"],
+            "rule": row["rule"],
+            "message": row["message"],
+            "sides": [_side(i, data, by_id, links) for i in row["ids"]],
+        }
+        for row in top_findings(data.findings)
+    ]
 
 
-def build_news(data: PeriodData, previous: pd.DataFrame) -> dict[str, Any]:
+def build_news(
+    data: PeriodData, current: list[dict[str, Any]], previous: pd.DataFrame, links: Links
+) -> dict[str, Any]:
     """What is new since the previous briefing: entities, entity metrics and figures not seen there."""
-    current = _records(sort_figures(data.figures))
     if data.previous_period is None:
-        return {"previous": None, "entities": [], "metrics": [], "figures": []}
-    old = _records(previous)
+        return {"previous": None, "entities": [], "metrics": [], "figures": [], "more_figures": 0}
+    old = _records(previous[["entity", "metric", "period", "unit"]]) if not previous.empty else []
     old_entities = {r.get("entity") for r in old if r.get("entity")}
     old_metrics = {(r.get("entity"), r.get("metric")) for r in old}
     old_keys = {(r.get("entity"), r.get("metric"), r.get("period"), r.get("unit")) for r in old}
@@ -237,9 +326,8 @@ def build_news(data: PeriodData, previous: pd.DataFrame) -> dict[str, Any]:
         for r in current
         if r.get("entity") in old_entities and (r.get("entity"), r.get("metric")) not in old_metrics
     })
-    figures = [
-        {"text": describe_figure(r), "href": "#" + anchor("fig", r["figure_id"])}
-        for r in current
+    new = [
+        r for r in current
         if r.get("entity") and (r.get("entity"), r.get("metric"), r.get("period"), r.get("unit")) not in old_keys
     ]
     return {
@@ -247,19 +335,32 @@ def build_news(data: PeriodData, previous: pd.DataFrame) -> dict[str, Any]:
         "previous_label": describe_period(data.previous_period),
         "entities": entities,
         "metrics": [{"entity": e, "metric": m} for e, m in metrics],
-        "figures": figures,
+        "figures": [
+            {"text": describe_figure(r), "href": links.figure(r["figure_id"])} for r in new[:MAX_NEW_FIGURES]
+        ],
+        "more_figures": max(0, len(new) - MAX_NEW_FIGURES),
     }
 
 
-def build_documents(data: PeriodData) -> list[dict[str, Any]]:
-    """The documents read this period, oldest first, with every path they arrived under."""
+def listed_documents(data: PeriodData, preferred: set[str], limit: int = MAX_DOCUMENTS) -> set[str]:
+    """The documents the page lists: those its inline figures cite first, then those with most figures."""
+    ids = [str(d) for d in data.documents["doc_id"]]
+    if len(ids) <= limit:
+        return set(ids)
+    counts = data.figures.groupby("doc_id").size().to_dict() if not data.figures.empty else {}
+    ids.sort(key=lambda d: (d not in preferred, -int(counts.get(d, 0)), d))
+    return set(ids[:limit])
+
+
+def build_documents(data: PeriodData, listed: set[str]) -> list[dict[str, Any]]:
+    """The listed documents of the period, oldest first, with every path they arrived under."""
     paths: dict[str, list[str]] = {}
     for row in _records(data.sources):
-        if row.get("doc_id") and row.get("status") != "rejected":
+        if row.get("doc_id") in listed and row.get("status") != "rejected":
             paths.setdefault(row["doc_id"], []).append(_str(row.get("path")))
     counts = data.figures.groupby("doc_id").size().to_dict() if not data.figures.empty else {}
     docs = []
-    for row in _records(data.documents):
+    for row in _records(data.documents[data.documents["doc_id"].isin(listed)]):
         doc_id = row["doc_id"]
         docs.append({
             "id": anchor("doc", doc_id),
@@ -288,8 +389,14 @@ def build_rejected(rejected: pd.DataFrame | None) -> list[dict[str, str]]:
 def build_briefing_view(data: PeriodData, previous: pd.DataFrame, history: pd.DataFrame) -> dict[str, Any]:
     """Everything a briefing page shows, as plain data (no markup): the template only lays it out."""
     stem = data.stem or f"briefing-{data.period}"
-    entities = build_entities(data.figures)
-    flagged = int((data.figures["status"] == "suspect").sum()) if not data.figures.empty else 0
+    rows = _records(sort_figures(data.figures))
+    groups = group_entities(rows)
+    inline = inline_figures(groups)
+    shown = {r["figure_id"] for group in inline.values() for r in group}
+    listed = listed_documents(data, {r["doc_id"] for group in inline.values() for r in group})
+    links = Links(figure_links(groups, shown), listed)
+    entities, other_entities = build_entities(groups, inline, links)
+    flagged = sum(r.get("status") == "suspect" for r in rows)
     return {
         "period": data.period,
         "period_label": describe_period(data.period),
@@ -297,16 +404,19 @@ def build_briefing_view(data: PeriodData, previous: pd.DataFrame, history: pd.Da
         "counts": {
             "documents": len(data.documents),
             "figures": len(data.figures),
-            "entities": sum(1 for e in entities if e["name"] != UNATTRIBUTED),
+            "entities": sum(1 for e in [*entities, *other_entities] if e["name"] != UNATTRIBUTED),
             "flagged": flagged,
             "findings": len(data.findings),
+            "figures_shown": len(shown),
+            "documents_shown": len(listed),
         },
-        "headlines": pick_headlines(data.figures),
+        "headlines": pick_headlines(rows, links),
         "charts": charts_for(data.figures, history, anchor("chart", data.period)),
         "entities": entities,
-        "findings": build_findings(data),
-        "news": build_news(data, previous),
-        "documents": build_documents(data),
+        "other_entities": other_entities,
+        "findings": build_findings(data, links),
+        "news": build_news(data, rows, previous, links),
+        "documents": build_documents(data, listed),
         "rejected": build_rejected(data.rejected),
-        "downloads": {"csv": f"{stem}.csv", "json": f"{stem}.json"},
+        "downloads": {"csv": f"{stem}.csv", "json": f"{stem}.json", "findings": f"{stem}-findings.csv"},
     }

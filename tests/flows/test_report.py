@@ -56,6 +56,8 @@ def test_every_period_is_written_with_csv_json_and_index(settings: Settings) -> 
     assert sorted(frame["figure_id"]) == sorted(r["figure_id"] for r in records) == [
         "f06", "f07", "f08", "f09", "f10", "f11", "f12", "f13"]
     assert {r["figure_id"]: r["status"] for r in records}["f11"] == "suspect"
+    findings = pd.read_csv(out / "briefing-2025-W19-findings.csv")
+    assert list(findings["figure_id"]) == ["f11", "f09"] and "run_id" not in findings.columns
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.index("briefing-2025-W19.html") < index.index("briefing-2025-W18.html")
     with store.connect(settings.db_path, read_only=True) as con:
