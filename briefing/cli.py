@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,6 +28,11 @@ def _load_settings() -> Settings:
     settings.home.mkdir(parents=True, exist_ok=True)
     configure_prefect_env(settings)
     return settings
+
+
+def _startup_timeout_s() -> float:
+    """How long to wait for Prefect's temporary server (configure_prefect_env sets a default)."""
+    return float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90"))
 
 
 def _print_ingest(result: dict[str, Any]) -> None:
@@ -57,17 +63,18 @@ def run(
 ) -> None:
     """Run the whole pipeline once (samples + inbox): ingest, validate, report. No server needed."""
     settings = _load_settings()
-    from flows.pipeline import pipeline
-    from flows.runners import api_for_workers
+    from flows.runners import early_prefect_api
     from flows.store import WarehouseLocked, hold_lock
 
     try:
-        # Lock before Prefect starts its temporary server, so a second run waits (or is
-        # refused) before it touches Prefect's database or the warehouse.
-        # The pipeline gives its ingest subflow the configured task runner; Dask workers need
-        # an API URL they can reach (api_for_workers).
-        with hold_lock(settings.lock_path, settings.lock_timeout_s), api_for_workers(settings):
-            result = pipeline(inbox=str(inbox.resolve()) if inbox else None, every=every)
+        # Lock before Prefect's temporary server starts, so a second run waits (or is refused)
+        # before it touches Prefect's database or the warehouse. The server starts before the
+        # flows are imported, so its start-up overlaps theirs; Dask workers share it.
+        with hold_lock(settings.lock_path, settings.lock_timeout_s), early_prefect_api() as api:
+            from flows.pipeline import pipeline
+
+            with api.ready(_startup_timeout_s()):
+                result = pipeline(inbox=str(inbox.resolve()) if inbox else None, every=every)
     except WarehouseLocked as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(3) from None
@@ -108,10 +115,14 @@ def validate(
 ) -> None:
     """Validate the stored figures and print a summary of the findings."""
     settings = _load_settings()
-    from flows.console import print_validation
-    from flows.pipeline import validate as validate_flow
+    from flows.runners import early_prefect_api
 
-    result = validate_flow()
+    with early_prefect_api() as api:
+        from flows.console import print_validation
+        from flows.pipeline import validate as validate_flow
+
+        with api.ready(_startup_timeout_s()):
+            result = validate_flow()
     errors = print_validation(settings)
     if strict and errors:
         raise typer.Exit(1)
@@ -125,10 +136,14 @@ def report(
 ) -> None:
     """Render briefings for a period (default: the latest one and any whose data changed)."""
     _load_settings()
-    from flows.pipeline import report as report_flow
+    from flows.runners import early_prefect_api
 
     try:
-        result = report_flow(every=every, period=period)
+        with early_prefect_api() as api:
+            from flows.pipeline import report as report_flow
+
+            with api.ready(_startup_timeout_s()):
+                result = report_flow(every=every, period=period)
     except ValueError as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(2) from None

@@ -1,9 +1,13 @@
-"""The task runner is a setting: threads by default, a local Dask cluster for scale-out."""
+"""Where flows run: the task runner (a setting: threads, or a local Dask cluster) and the API server."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -36,26 +40,111 @@ def with_task_runner(flow_obj: Any, settings: Settings) -> Any:
     return flow_obj.with_options(task_runner=build_task_runner(settings))
 
 
-@contextmanager
-def api_for_workers(settings: Settings, timeout_s: float = 120) -> Iterator[None]:
-    """With Dask and no PREFECT_API_URL, start the temporary API up front and point workers at it.
+class TemporaryApi:
+    """Prefect's temporary API server, started by us before prefect is imported."""
 
-    Without it the flow's temporary server is private to this process and every Dask worker
-    starts a server of its own. The server is the default one Prefect would start anyway, so
-    the flow itself uses it too: no extra start-up cost.
-    """
-    if settings.task_runner != "dask" or os.environ.get("PREFECT_API_URL"):
-        yield
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    def __init__(self, api_url: str | None, process: subprocess.Popen[bytes] | None) -> None:
+        self.api_url = api_url
+        self.process = process
 
-    server = SubprocessASGIServer()
-    server.start(timeout=int(timeout_s))
-    os.environ["PREFECT_API_URL"] = server.api_url  # workers inherit the environment
-    try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+    @contextmanager
+    def ready(self, timeout_s: float) -> Iterator[None]:
+        """Wait until the server answers, then point Prefect at it for the duration."""
+        if self.api_url is None:
             yield
+            return
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        from flows.serving import wait_until_healthy
+
+        wait_until_healthy(self.api_url, timeout_s, self.process)
+        # Settings are read when prefect is imported; in a process that imported it earlier
+        # (tests, embedding) the environment variable alone would not reach it.
+        with temporary_settings(updates={PREFECT_API_URL: self.api_url}):
+            yield
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def early_prefect_api() -> Iterator[TemporaryApi]:
+    """Start Prefect's temporary API server now, when PREFECT_API_URL is unset; stop it on exit.
+
+    Prefect starts the same server (uvicorn on its app factory, no UI, ephemeral services) on a
+    flow's first API call, after `import prefect`. Starting it first lets its start-up (about
+    8 s here, most of it imports and, in a new home, database migrations) overlap this
+    process's imports of prefect, pandas and duckdb; Dask workers inherit the URL, so they
+    share it instead of each starting their own. Call before importing prefect.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        yield TemporaryApi(None, None)
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
+        # The variables Prefect's own temporary server sets (prefect 3.8 server/api/server.py).
+        env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"},
+        # Same process group as this run (Ctrl-C or a group kill stops both), and on Linux
+        # the server is told to stop if this process dies without cleaning up.
+        preexec_fn=_parent_death_signal(),
+    )
+    api_url = f"http://127.0.0.1:{port}/api"
+    # Read by prefect at import, and inherited by Dask workers. The server has no UI, so no
+    # "View at" links to pages that do not exist (an empty UI URL turns them off).
+    added = {"PREFECT_API_URL": api_url, "PREFECT_UI_URL": ""}
+    added = {k: v for k, v in added.items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        yield TemporaryApi(api_url, process)
     finally:
-        os.environ.pop("PREFECT_API_URL", None)
-        server.stop()
+        for key in added:
+            os.environ.pop(key, None)
+        _flush_prefect_logs()
+        stop_process(process)
+
+
+def _flush_prefect_logs() -> None:
+    """Send buffered run logs and events to the server before it stops (if prefect was imported).
+
+    Prefect records task runs from events, so events still queued when the server stops
+    would be runs missing from its history.
+    """
+    if "prefect.logging.handlers" in sys.modules:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        EventsWorker.drain_all(timeout=5)
+        APILogWorker.drain_all(timeout=5)
+
+
+def _parent_death_signal() -> Callable[[], object] | None:
+    """A pre-exec hook asking Linux to SIGTERM the child when this process dies (else None).
+
+    Resolved here, in the parent, so the child runs one foreign call between fork and exec
+    and takes no import lock another thread might hold.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    pr_set_pdeathsig = 1
+    return lambda: prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 20) -> None:
+    """SIGTERM the process (the server finishes its writes), SIGKILL if it hangs."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
