@@ -6,11 +6,12 @@ findings: dicts with rule, severity, figure_id, doc_id, related_figure_ids, mess
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -71,7 +72,7 @@ def entity_key(entity: object) -> str | None:
 
 
 def _as_date(value: object) -> date | None:
-    if is_blank(value):
+    if is_blank(value) or value is pd.NaT:  # NaT is a datetime whose date() is NaT again
         return None
     if isinstance(value, datetime):
         return value.date()
@@ -154,10 +155,14 @@ def build_facts(figures: pd.DataFrame, fx: FxTable | None = None) -> list[Fact]:
     return facts
 
 
+# A finding names at most this many related figures (the first by id); its message gives the counts.
+MAX_RELATED_IDS = 20
+
+
 def _finding(
     rule: str, severity: str, fact: Fact, related: Iterable[Fact], message: str
 ) -> Finding:
-    ids = sorted({f.figure_id for f in related if f.figure_id != fact.figure_id})
+    ids = sorted({f.figure_id for f in related if f.figure_id != fact.figure_id})[:MAX_RELATED_IDS]
     return {
         "rule": rule,
         "severity": severity,
@@ -262,12 +267,6 @@ def _group_key(fact: Fact) -> tuple[str, str, str, str] | None:
     return (fact.entity, fact.metric, fact.basis, fact.period or "")
 
 
-def _support(fact: Fact, pairs: Mapping[str, list[_Pair]]) -> tuple[int, int]:
-    """(distinct documents, reports) that state this figure's reading, itself included."""
-    agreeing = [fact] + [p.other for p in pairs[fact.figure_id] if p.agrees]
-    return len({f.doc_id for f in agreeing}), len(agreeing)
-
-
 def _count(theirs: tuple[int, int], own: tuple[int, int]) -> str:
     """'2 documents against 1', or by reports where the documents tie."""
     index, noun = (0, "document") if theirs[0] != own[0] else (1, "report")
@@ -286,6 +285,11 @@ def check_conflicts(facts: list[Fact], settings: RuleSettings = DEFAULT_SETTINGS
 
     Same unit -> rule `conflict`; two currencies -> rule `currency_consistency` (compared in USD at
     the rate of each document's publication month, within settings.fx_band).
+
+    The findings are those of comparing every pair of the group (see _judge), computed without
+    visiting every pair: figures that every comparison treats alike are merged into one reading,
+    and readings are only compared with those inside their tolerance window of sorted values, so
+    a group of thousands of figures costs about as much as their number.
     """
     groups: dict[tuple[str, str, str, str], list[Fact]] = defaultdict(list)
     for fact in facts:
@@ -297,99 +301,349 @@ def check_conflicts(facts: list[Fact], settings: RuleSettings = DEFAULT_SETTINGS
     for members in groups.values():
         if len(members) < 2:
             continue
-        pairs: dict[str, list[_Pair]] = {f.figure_id: [] for f in members}
-        for a, b in _candidate_pairs(members, settings):
-            if not (_kinds_compatible(a, b) and _close_in_time(a, b, settings)):
-                continue
-            if a.unit != b.unit and _same_sentence(a, b):
-                continue  # an amount and its conversion: check_currency_pairs judges those
-            ab, ba = _compare(a, b, settings), _compare(b, a, settings)
-            if ab is None or ba is None:
-                continue
-            pairs[a.figure_id].append(ab)
-            pairs[b.figure_id].append(ba)
-        # Keep each list in member order, as a full pairwise scan would build it.
-        order = {f.figure_id: i for i, f in enumerate(members)}
-        for found in pairs.values():
-            found.sort(key=lambda p: order[p.other.figure_id])
-        for fact in members:
-            findings.extend(_judge(fact, pairs, settings))
+        readings = _readings(members)
+        _link_agreeing(readings, settings)
+        ordered = _BySupport(readings)
+        cache: dict[tuple[Any, ...], _Allies] = {}
+        for reading in readings:
+            findings.extend(_judge(reading, ordered, cache, settings))
     return findings
 
 
-def _candidate_pairs(members: list[Fact], settings: RuleSettings) -> Iterable[tuple[Fact, Fact]]:
-    """Pairs worth comparing, in member order (a before b).
+@dataclass(eq=False, slots=True)
+class _Reading:
+    """Figures of one group that every comparison treats alike: same value, unit, qualifier, kind, dates."""
 
-    A group with a stated period compares every pair. An undated group (say, every "NVIDIA
-    revenue" without a period across a year of news) only compares figures published within
-    settings.undated_window_days of each other, or from the same document: walking the members
-    sorted by date stops at the window instead of scanning all pairs (quadratic at 10k articles).
+    facts: list[Fact]
+    first: int  # member index of its first figure: ties go to member order, as in a pairwise scan
+    wide: bool  # 'over', 'under', 'up to': open on one side, so outside any value window
+    alone: bool  # undated group or a conversion sentence: comparability depends on more than its class
+    agrees: list[_Reading] = field(default_factory=list)  # itself included
+    support: tuple[int, int] = (0, 0)  # (distinct documents, reports) of all agreeing readings
+
+    @property
+    def head(self) -> Fact:
+        return self.facts[0]
+
+
+def _readings(members: list[Fact]) -> list[_Reading]:
+    """Merge the group's figures into readings, in member order.
+
+    Two figures in one reading compare identically with every other figure and agree with each
+    other: the key holds everything _related reads. Undated groups add the publication date (the
+    time window) and, without one, the document; a figure that stands in one sentence with an
+    amount in another unit (a conversion, not compared) keeps its document and sentence.
     """
-    if members[0].period is not None:
-        yield from itertools.combinations(members, 2)
-        return
-    order = {f.figure_id: i for i, f in enumerate(members)}
-    dated = sorted((f for f in members if f.published is not None), key=lambda f: (f.published, order[f.figure_id]))
-    for i, a in enumerate(dated):
-        for b in dated[i + 1 :]:
-            assert a.published is not None and b.published is not None
-            if (b.published - a.published).days > settings.undated_window_days:
-                break
-            yield (a, b) if order[a.figure_id] < order[b.figure_id] else (b, a)
-    by_doc: dict[str, list[Fact]] = defaultdict(list)
-    for f in members:
-        if f.published is None:
-            by_doc[f.doc_id].append(f)
-    for same_doc in by_doc.values():
-        yield from itertools.combinations(same_doc, 2)
-
-
-def _judge(fact: Fact, pairs: Mapping[str, list[_Pair]], settings: RuleSettings) -> list[Finding]:
-    against = [p for p in pairs[fact.figure_id] if not p.agrees]
-    if not against:
-        return []
-    own = _support(fact, pairs)
-    # The strongest contrary reading; among equals, one in the same unit reads most plainly.
-    best = max(
-        against,
-        key=lambda p: (_support(p.other, pairs), not p.cross_currency, -abs(math.log(p.ratio or 1e-300))),
-    )
-    theirs = _support(best.other, pairs)
-    if theirs < own:
-        return []  # this reading has the weight of evidence; the other side gets the finding
-    # The reports that side with the strongest contrary reading.
-    allies = [best.other] + [
-        p.other for p in pairs[best.other.figure_id]
-        if p.agrees and p.other.figure_id != fact.figure_id
-    ]
-    allies = [a for a in allies if any(p.other.figure_id == a.figure_id for p in against)]
-    rule = "currency_consistency" if best.cross_currency else "conflict"
-    level = fact.basis == "level" and (is_currency(fact.unit) or fact.unit == "count")
-    slip_tolerance = settings.scale_tolerance + (settings.fx_band if best.cross_currency else 0)
-    power = scale_slip(best.ratio, slip_tolerance) if level else None
-    n = len(allies)
-    docs = len({a.doc_id for a in allies})
-    other = best.other
-    message = (
-        f"{describe(fact.row)} is given as {fact.amount()}{_conversion_note(fact) if best.cross_currency else ''} here "
-        f"but {other.amount()}{_conversion_note(other) if best.cross_currency else ''} in {n} other "
-        f"report{'s' if n != 1 else ''}"
-    )
-    if docs != n:
-        message += f" from {docs} document{'s' if docs != 1 else ''}"
-    if power is not None:
-        message += f" (x{10**power}): {_SLIP_NOTE[power]}"
-    if best.cross_currency and power is None:
-        message += f": the two amounts differ by more than ±{settings.fx_band:.0%} at the period's exchange rate"
-    if theirs > own:
-        message += (
-            f"; the {other.amount()} reading has the weight of evidence ({_count(theirs, own)})."
+    units_by_sentence: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for fact in members:
+        if fact.sentence is not None:
+            units_by_sentence[(fact.doc_id, fact.sentence)].add(fact.unit)
+    dated = members[0].period is not None
+    by_key: dict[tuple[Any, ...], _Reading] = {}
+    for index, fact in enumerate(members):
+        key: tuple[Any, ...] = (
+            fact.value, fact.unit, fact.qualifier, fact.kind, fact.usd_rate, fact.rate_month
         )
-        severity = "error" if power is not None else "warning"
-    else:
-        message += "; neither reading has more support, so both are flagged."
-        severity = "warning"
-    return [_finding(rule, severity, fact, allies, message)]
+        if not dated:
+            key += (fact.published, fact.doc_id if fact.published is None else None)
+        conversion = fact.sentence is not None and len(units_by_sentence[(fact.doc_id, fact.sentence)]) > 1
+        if conversion:
+            key += (fact.doc_id, fact.sentence)
+        reading = by_key.get(key)
+        if reading is None:
+            wide = fact.qualifier in ("over", "under", "up_to")
+            by_key[key] = _Reading([fact], index, wide, alone=conversion or not dated)
+        else:
+            reading.facts.append(fact)
+    return list(by_key.values())
+
+
+def _related(a: Fact, b: Fact, settings: RuleSettings) -> _Pair | None:
+    """How b reads from a, or None where the two are not compared at all."""
+    if not (_kinds_compatible(a, b) and _close_in_time(a, b, settings)):
+        return None
+    if a.unit != b.unit and _same_sentence(a, b):
+        return None  # an amount and its conversion: check_currency_pairs judges those
+    return _compare(a, b, settings)
+
+
+def _window(
+    index: list[tuple[float, int, _Reading]], magnitude: float, own: float, widest: float
+) -> list[_Reading]:
+    """Readings of a sorted (magnitude, first, reading) list whose interval may overlap [m(1-own), m(1+own)]."""
+    if widest >= 1:
+        return [r for _, _, r in index]
+    low = magnitude * (1 - own) / (1 + widest)
+    high = magnitude * (1 + own) / (1 - widest)
+    lo = bisect.bisect_left(index, (low, -1))
+    hi = bisect.bisect_right(index, (high, math.inf))
+    return [r for _, _, r in index[lo:hi]]
+
+
+def _link_agreeing(readings: list[_Reading], settings: RuleSettings) -> None:
+    """Fill each reading's agreeing readings and support, looking only where agreement is possible."""
+    exact, approx = settings.exact_tolerance, settings.approx_tolerance
+    band = settings.fx_band / 2
+    # Sorted indexes of the narrow readings by (space, tolerance): a unit's own values, or USD.
+    indexes: dict[tuple[str | None, bool], list[tuple[float, int, _Reading]]] = defaultdict(list)
+    for r in readings:
+        if not r.wide:
+            f = r.head
+            loose = f.qualifier == "approx"
+            indexes[(f.unit, loose)].append((f.magnitude, r.first, r))
+            if f.usd_rate is not None:
+                indexes[(None, loose)].append((f.magnitude * f.usd_rate, r.first, r))
+    for index in indexes.values():
+        index.sort(key=lambda item: (item[0], item[1]))
+    for r in readings:
+        r.agrees.append(r)
+    for r in readings:
+        if r.wide:
+            continue
+        a = r.head
+        own = exact + (approx if a.qualifier == "approx" else 0.0)
+        for loose in (False, True):
+            widest = exact + (approx if loose else 0.0)
+            candidates = _window(indexes.get((a.unit, loose), []), a.magnitude, own, widest)
+            if a.usd_rate is not None:
+                usd = _window(indexes.get((None, loose), []), a.magnitude * a.usd_rate, own + band, widest + band)
+                candidates += [c for c in usd if c.head.unit != a.unit]
+            for other in candidates:
+                if other.first > r.first:
+                    _link(r, other, settings)
+    for r in readings:
+        if r.wide:
+            for other in readings:
+                if other is not r and (not other.wide or other.first > r.first):
+                    _link(r, other, settings)
+    for r in readings:
+        docs = {f.doc_id for agreeing in r.agrees for f in agreeing.facts}
+        r.support = (len(docs), sum(len(agreeing.facts) for agreeing in r.agrees))
+
+
+def _link(a: _Reading, b: _Reading, settings: RuleSettings) -> None:
+    pair = _related(a.head, b.head, settings)
+    if pair is not None and pair.agrees:
+        a.agrees.append(b)
+        b.agrees.append(a)
+
+
+def _closeness(pair: _Pair) -> float:
+    return -abs(math.log(pair.ratio or 1e-300))
+
+
+# Levels this small are scanned whole; larger ones are walked outward from the reading's value.
+_SCAN_LEVEL = 32
+
+
+class _BySupport:
+    """A group's readings by support, each level also sorted by log value (per unit, and in USD)."""
+
+    def __init__(self, readings: list[_Reading]) -> None:
+        self.readings = sorted(readings, key=lambda r: r.support, reverse=True)
+        self.levels: dict[tuple[int, int], list[_Reading]] = defaultdict(list)
+        for r in self.readings:
+            self.levels[r.support].append(r)
+        self._sorted: dict[tuple[tuple[int, int], str | None], list[tuple[float, int, _Reading]]] = {}
+
+    def sorted_level(self, support: tuple[int, int], unit: str | None) -> list[tuple[float, int, _Reading]]:
+        """The level's readings in unit (or, for None, those with a USD rate, in USD) by log value."""
+        key = (support, unit)
+        index = self._sorted.get(key)
+        if index is None:
+            index = []
+            for r in self.levels[support]:
+                f = r.head
+                value = f.magnitude if unit is not None else f.magnitude * (f.usd_rate or 0.0)
+                if (f.unit == unit) if unit is not None else f.usd_rate is not None:
+                    index.append((math.log(value) if value > 0 else -math.inf, r.first, r))
+            index.sort(key=lambda item: (item[0], item[1]))
+            self._sorted[key] = index
+        return index
+
+
+def _contrary(
+    reading: _Reading, ordered: _BySupport, settings: RuleSettings
+) -> tuple[_Reading, _Pair] | None:
+    """The strongest reading that disagrees with this one, if it has at least as much support.
+
+    Strongest: most support; among equals one in the same unit (it reads most plainly), then the
+    closest value, then member order: the order a scan of every pair would choose by.
+    """
+    agreeing = {id(r) for r in reading.agrees}
+    a = reading.head
+    support: tuple[int, int] | None = None
+    for other in ordered.readings:
+        if other.support < reading.support:
+            return None  # this reading has the weight of evidence
+        if id(other) in agreeing:
+            continue
+        pair = _related(a, other.head, settings)
+        if pair is not None and not pair.agrees:
+            support = other.support
+            break
+    if support is None:
+        return None
+    found = _nearest(reading, agreeing, ordered, support, a.unit, settings)
+    if not found and a.usd_rate is not None:
+        found = _nearest(reading, agreeing, ordered, support, None, settings)
+    return max(found, key=lambda item: (_closeness(item[1]), -item[0].first))
+
+
+def _nearest(
+    reading: _Reading,
+    agreeing: set[int],
+    ordered: _BySupport,
+    support: tuple[int, int],
+    unit: str | None,
+    settings: RuleSettings,
+) -> list[tuple[_Reading, _Pair]]:
+    """Disagreeing readings of one support level at the least distance in value (ties all kept).
+
+    unit: the reading's own unit, or None for the other currencies (compared in USD).
+    """
+    a = reading.head
+    level = ordered.levels[support]
+
+    def contrary(other: _Reading) -> _Pair | None:
+        if id(other) in agreeing or (unit is None and other.head.unit == a.unit):
+            return None
+        if unit is not None and other.head.unit != unit:
+            return None
+        pair = _related(a, other.head, settings)
+        return pair if pair is not None and not pair.agrees else None
+
+    if len(level) <= _SCAN_LEVEL or a.magnitude <= 0:
+        return [(o, p) for o in level if (p := contrary(o)) is not None]
+    index = ordered.sorted_level(support, unit)
+    value = a.magnitude if unit is not None else a.magnitude * (a.usd_rate or 0.0)
+    here = math.log(value)
+    right = bisect.bisect_left(index, (here, -1))
+    left = right - 1
+    found: list[tuple[_Reading, _Pair]] = []
+    bound = math.inf
+    while left >= 0 or right < len(index):
+        # Step to the closer side; the distances grow on each side, so the first hit is the nearest.
+        d_left = here - index[left][0] if left >= 0 else math.inf
+        d_right = index[right][0] - here if right < len(index) else math.inf
+        if d_left <= d_right:
+            distance, other = d_left, index[left][2]
+            left -= 1
+        else:
+            distance, other = d_right, index[right][2]
+            right += 1
+        if found and distance > bound:
+            break
+        pair = contrary(other)
+        if pair is not None:
+            if not found:
+                bound = distance + 1e-9 * (1 + distance)  # keep exact ties (rounding aside)
+            found.append((other, pair))
+    return found
+
+
+@dataclass(slots=True)
+class _Allies:
+    """Readings on the side of a contrary reading: their figures, documents and sorted figure ids."""
+
+    readings: set[int]
+    facts: int
+    docs: Counter[str]
+    ids: list[str]
+
+    @classmethod
+    def of(cls, readings: Iterable[_Reading]) -> _Allies:
+        """Count the figures of the readings."""
+        chosen = list(readings)
+        docs = Counter(f.doc_id for r in chosen for f in r.facts)
+        ids = sorted(f.figure_id for r in chosen for f in r.facts)
+        return cls({id(r) for r in chosen}, sum(docs.values()), docs, ids)
+
+
+def _comparable(a: Fact, b: Fact, settings: RuleSettings) -> bool:
+    return _related(a, b, settings) is not None
+
+
+def _allies(
+    reading: _Reading, best: _Reading, cache: dict[tuple[Any, ...], _Allies], settings: RuleSettings
+) -> tuple[int, int, list[str]]:
+    """(reports, documents, first ids) that side with best and contradict the reading.
+
+    They are best's agreeing readings that the reading is compared with, less its own agreeing
+    ones. In a dated group, which readings a plain one is compared with depends only on its unit,
+    kind and FX rate, so that part is shared by all readings contradicted by best (one pass, not
+    one per reading: the majority of a large group is counted once).
+    """
+    a = reading.head
+    if reading.alone:
+        chosen = _Allies.of(
+            r for r in best.agrees
+            if id(r) not in {id(x) for x in reading.agrees} and _comparable(a, r.head, settings)
+        )
+        return chosen.facts, len(chosen.docs), chosen.ids[:MAX_RELATED_IDS]
+    key = (id(best), a.unit, a.kind, a.usd_rate is not None)
+    base = cache.get(key)
+    if base is None:
+        base = cache[key] = _Allies.of(r for r in best.agrees if _comparable(a, r.head, settings))
+    removed = [r for r in reading.agrees if id(r) in base.readings]
+    lost = Counter(f.doc_id for r in removed for f in r.facts)
+    docs = len(base.docs) - sum(1 for doc, n in lost.items() if base.docs[doc] == n)
+    skip = {f.figure_id for r in removed for f in r.facts}
+    ids = list(itertools.islice((i for i in base.ids if i not in skip), MAX_RELATED_IDS))
+    return base.facts - sum(lost.values()), docs, ids
+
+
+def _judge(
+    reading: _Reading, ordered: _BySupport, cache: dict[tuple[Any, ...], _Allies], settings: RuleSettings
+) -> list[Finding]:
+    """A finding for each figure of the reading when a contrary reading has at least its support.
+
+    As if every pair were compared: a figure's support is the documents and reports that agree with
+    it (itself included); against the strongest contrary reading it is flagged unless it has more.
+    """
+    strongest = _contrary(reading, ordered, settings)
+    if strongest is None:
+        return []
+    best, pair = strongest
+    own, theirs = reading.support, best.support
+    a = reading.head
+    n, docs, related = _allies(reading, best, cache, settings)
+    other = best.head
+    cross = other.unit != a.unit
+    rule = "currency_consistency" if cross else "conflict"
+    level = a.basis == "level" and (is_currency(a.unit) or a.unit == "count")
+    slip_tolerance = settings.scale_tolerance + (settings.fx_band if cross else 0)
+    power = scale_slip(pair.ratio, slip_tolerance) if level else None
+    findings = []
+    for fact in reading.facts:
+        message = (
+            f"{describe(fact.row)} is given as {fact.amount()}{_conversion_note(fact) if cross else ''} here "
+            f"but {other.amount()}{_conversion_note(other) if cross else ''} in {n} other "
+            f"report{'s' if n != 1 else ''}"
+        )
+        if docs != n:
+            message += f" from {docs} document{'s' if docs != 1 else ''}"
+        if power is not None:
+            message += f" (x{10**power}): {_SLIP_NOTE[power]}"
+        if cross and power is None:
+            message += f": the two amounts differ by more than ±{settings.fx_band:.0%} at the period's exchange rate"
+        if theirs > own:
+            message += (
+                f"; the {other.amount()} reading has the weight of evidence ({_count(theirs, own)})."
+            )
+            severity = "error" if power is not None else "warning"
+        else:
+            message += "; neither reading has more support, so both are flagged."
+            severity = "warning"
+        findings.append({
+            "rule": rule,
+            "severity": severity,
+            "figure_id": fact.figure_id,
+            "doc_id": fact.doc_id,
+            "related_figure_ids": ",".join(related) or None,
+            "message": message,
+        })
+    return findings
 
 
 # --- an amount and its conversion in one sentence -----------------------------------------
