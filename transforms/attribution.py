@@ -412,6 +412,8 @@ _SESSION_WORD = re.compile(
 _SECTION_HEAD = re.compile(
     r"^(?=[A-Z])[^\n.!?]{0,100}(?:\([^\n]{0,100}\))?[ \t]*\n(?=[ \t]*(?:\d{1,2}[.)]|[-•*–])\s)", re.M
 )
+# The line break _SECTION_HEAD ends with and the bullet its lookahead needs after it.
+_BULLET_LINE = re.compile(r"\n(?=[ \t]*(?:\d{1,2}[.)]|[-•*–])\s)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LABEL_BEFORE = re.compile(
     r"(?:(?<![^\n])[ \t]*(?:\d{1,2}[.)][ \t]*|[-•*–][ \t]*)?[A-Z]|(?<=[;.][ \t])[A-Za-z])[\w&/' -]{1,50}:[ \t]*$"
@@ -619,6 +621,8 @@ class _Attributor:
     def _find_sections(self) -> list[tuple[int, int, str]]:
         """Headed bullet sections ("Intel (quarter ended ...)" over "1. Revenue: ..."): their company."""
         out: list[tuple[int, int, str]] = []
+        if not _BULLET_LINE.search(self.text):
+            return out  # a heading needs a bullet line under it: skip the slow scan of every line
         for m in _SECTION_HEAD.finditer(self.text):
             i = bisect_left(self.mention_starts, m.start())
             if i >= len(self.mentions) or self.mentions[i].start != m.start():

@@ -128,3 +128,21 @@ def test_to_dict_matches_asdict() -> None:
     figures = [*extract_figures(text), Figure(0, 1, "x", 1.0, "USD", metric="revenue", kind="actual")]
     for fig in figures:
         assert list(fig.to_dict().items()) == list(asdict(fig).items())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Japan's yen", "Japanese Tokyo-Osaka JPY", "xJapan Japanx BOJ_", "中国China人民币RMB", "yuanyuan yuan",
+     "renminbi, CNY; Chinese", "Shanghai2 Beijing Shenzhen Hangzhou", "_China éChina", "", "J C y"],
+)
+def test_country_word_scans_match_their_plain_forms(text: str) -> None:
+    """The character-class-first country patterns find what the plain word patterns find."""
+    from transforms.figures import _CHINA_RE, _JAPAN_RE
+
+    plain_japan = re.compile(r"\b(?:Japan|Japanese|Tokyo|Osaka|yen|JPY|Nikkei|Topix|BOJ)\b")
+    plain_china = re.compile(
+        r"\b(?:China|Chinese|Beijing|Shanghai|Shenzhen|Hangzhou|yuan|RMB|CNY|renminbi)\b|[\u4e00-\u9fff]"
+    )
+    for fast, plain in ((_JAPAN_RE, plain_japan), (_CHINA_RE, plain_china)):
+        for pos in range(len(text) + 1):
+            assert [m.span() for m in fast.finditer(text, pos)] == [m.span() for m in plain.finditer(text, pos)]
