@@ -22,6 +22,8 @@ WIDTH = 560
 # lays out every text mark (~2 ms each), so a chart of every figure grew with the warehouse.
 MAX_BARS = 25
 MAX_SHARE_PERIODS = 12
+# The share chart's lines: beyond a handful the colours repeat and the labels pile up.
+MAX_SHARE_ENTITIES = 8
 
 _ID = re.compile(r'\bid="([^"]+)"')
 _EXTERNAL = re.compile(
@@ -78,11 +80,15 @@ def market_share_chart(history: pd.DataFrame, chart_id: str) -> str | None:
     if history.empty:
         return None
     history = median_shares(history)
+    history, total = top_entities(history)
     data = history.assign(
         when=history["period"].astype(str),
         share=history["value"].astype(float),
         label=[format_figure(r) for r in history.to_dict("records")],
     )[["entity", "when", "share", "label"]].sort_values(["when", "entity", "share"])
+    title = "Market share over time"
+    if total > MAX_SHARE_ENTITIES:
+        title += f": {MAX_SHARE_ENTITIES} of {total} entities, most readings first"
     encoding = {
         "color": {"field": "entity", "sort": sorted(set(data["entity"])), "title": None, "type": "nominal"},
         "x": {"axis": {"labelAngle": 0}, "field": "when", "sort": sorted(set(data["when"])),
@@ -93,7 +99,7 @@ def market_share_chart(history: pd.DataFrame, chart_id: str) -> str | None:
         ({"type": "line", "strokeWidth": 2}, {}),
         ({"type": "point", "filled": True, "size": 60}, {}),
         ({"type": "text", "dy": -9, "fontSize": 10}, {"text": {"field": "label", "type": "nominal"}}),
-    ], height=220, title="Market share over time", width=WIDTH)
+    ], height=220, title=title, width=WIDTH)
     return svg_of(spec, chart_id)
 
 
@@ -159,6 +165,14 @@ def median_shares(history: pd.DataFrame) -> pd.DataFrame:
     groups = ordered.groupby(["entity", "_when"], sort=False)
     middle = (groups.cumcount() == (groups["_v"].transform("size") - 1) // 2).to_numpy()
     return ordered[middle].drop(columns=["_when", "_v"])
+
+
+def top_entities(shares: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The shares of the entities with most readings (ties by name), and how many entities there were."""
+    counts = shares.groupby("entity").size()
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    keep = {name for name, _ in ranked[:MAX_SHARE_ENTITIES]}
+    return shares[shares["entity"].isin(keep)], len(ranked)
 
 
 def money_figures(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:

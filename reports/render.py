@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import datetime
 from pathlib import Path
@@ -13,8 +14,10 @@ from markupsafe import Markup
 TEMPLATES = Path(__file__).with_name("templates")
 
 
+@functools.cache
 def make_environment() -> jinja2.Environment:
     """Jinja2 environment: autoescape on, undefined variables are errors."""
+    # One per process: it caches compiled templates; compiling them for every page cost more than rendering.
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),

@@ -71,7 +71,10 @@ def _date(value: Any) -> str:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: (None if is_missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+    """Rows as dicts, missing values as None (column-wise: to_dict boxes every arrow string singly)."""
+    columns = [str(c) for c in frame.columns]
+    values = [[None if is_missing(v) else v for v in frame[c].tolist()] for c in frame.columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def sort_figures(figures: pd.DataFrame) -> pd.DataFrame:
@@ -298,7 +301,9 @@ def top_findings(findings: pd.DataFrame, limit: int = MAX_FINDINGS) -> list[dict
 
 def build_findings(data: PeriodData, links: Links) -> list[dict[str, Any]]:
     """The top findings with every figure each involves (both sides of a conflict) and its message."""
-    by_id = {r["figure_id"]: r for r in _records(data.figures_all)}
+    shown = top_findings(data.findings)
+    named = {i for row in shown for i in row["ids"]}
+    by_id = {r["figure_id"]: r for r in _records(data.figures_all[data.figures_all["figure_id"].isin(named)])}
     return [
         {
             "severity": row["severity"],
@@ -306,7 +311,7 @@ def build_findings(data: PeriodData, links: Links) -> list[dict[str, Any]]:
             "message": row["message"],
             "sides": [_side(i, data, by_id, links) for i in row["ids"]],
         }
-        for row in top_findings(data.findings)
+        for row in shown
     ]
 
 

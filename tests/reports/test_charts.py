@@ -47,3 +47,15 @@ def test_chart_ids_are_unique_and_stable() -> None:
 
 def test_no_chart_without_data() -> None:
     assert charts_for(MONEY.iloc[0:0], SHARES.iloc[0:0], "chart-y") == []
+
+
+def test_share_chart_keeps_the_entities_with_most_readings() -> None:
+    shares = pd.DataFrame({
+        "entity": [f"E{i:02d}" for i in range(10) for _ in range(i + 1)],
+        "period": [f"2025-Q{j % 4 + 1}" for i in range(10) for j in range(i + 1)],
+        "value": 10.0, "unit": "%", "basis": "share", "metric": "market_share",
+        "qualifier": "exact", "sentence": "", "surface": "",
+    })
+    svg = charts_for(MONEY.iloc[0:0], shares, "chart-z")[0]["svg"]
+    assert "Market share over time: 8 of 10 entities" in svg
+    assert "E09" in svg and "E02" in svg and "E01" not in svg and "E00" not in svg
