@@ -7,6 +7,12 @@ styles: a wire story, translated Chinese media, or a bullet-point summary. Lengt
 about 1 KB to 10 KB. Every figure the generator writes is recorded with its character span,
 value in base units and unit, so extraction F1 can be computed on synthetic text.
 
+Like real news, articles agree on the facts: each company's revenue, profit, capex, users and
+market share in a period have one true value, drawn once per (seed, company, metric, period),
+which every article reporting it writes (rounded, in millions or billions, sometimes as "about
+12 billion", sometimes converted to US dollars). About 2% of money figures carry a realistic
+error: a tenfold 亿 slip or a thousandfold scale slip, or a conversion at the wrong rate.
+
 usage: python benchmarks/generate.py OUT_DIR [--docs N] [--seed S]
 writes OUT_DIR/art-00000.txt ... and OUT_DIR/../<name>.expected.jsonl
 """
@@ -119,48 +125,10 @@ def _number_text(rng: random.Random, value: float, decimals: int) -> str:
     return text
 
 
-def _money(rng: random.Random) -> tuple[str, float, str]:
-    """A money amount written one of many ways: (surface, value in base units, ISO code)."""
-    code = rng.choices(list(CURRENCY_WEIGHTS), weights=list(CURRENCY_WEIGHTS.values()))[0]
-    prefix, suffix = rng.choice(CURRENCIES[code])
-    scale_word, scale = rng.choices(SCALES, weights=[3, 6, 1])[0]
-    decimals = rng.choice([0, 1, 1, 2, 3])
-    amount = round(rng.uniform(1, 999), decimals)
-    number = _number_text(rng, amount, decimals)
-    if suffix == "" and rng.random() < 0.35:
-        scale_text = rng.choice(SHORT_SCALES[scale_word])
-    else:
-        scale_text = " " + scale_word
-    if rng.random() < 0.1 and scale_word == "million" and amount >= 10 and decimals == 0:
-        # "RMB247,795 million" style: a big figure in millions with thousands separators
-        amount = float(rng.randint(10_000, 999_999))
-        number = f"{int(amount):,}"
-        scale_text = " million"
-    surface = f"{prefix}{number}{scale_text}{suffix}"
-    return surface, amount * scale, code
-
-
-def _percent(rng: random.Random) -> tuple[str, float, str]:
-    value = round(rng.uniform(0.5, 95), rng.choice([0, 1, 1, 2]))
-    text = f"{value:g}"
-    form = rng.choice(["{n}%", "{n}%", "{n} percent", "{n} per cent", "{n} pc"])
-    return form.format(n=text), value, "%"
-
-
 def _points(rng: random.Random) -> tuple[str, float, str]:
     value = round(rng.uniform(0.1, 9.9), 1)
     form = rng.choice(["{n} percentage points", "{n} percentage point", "{n}pp"])
     return form.format(n=f"{value:g}"), value, "pp"
-
-
-def _count(rng: random.Random) -> tuple[str, float, str, str]:
-    noun = rng.choice(["users", "customers", "GPUs", "servers", "employees", "developers", "downloads"])
-    if rng.random() < 0.5:
-        value = float(rng.randint(2, 9) * 10 ** rng.randint(3, 5))
-        return f"{int(value):,} {noun}", value, "count", noun
-    scale_word, scale = rng.choice(SCALES[:2])
-    amount = round(rng.uniform(1.1, 99), 1)
-    return f"{amount:g} {scale_word} {noun}", amount * scale, "count", noun
 
 
 def _params(rng: random.Random) -> tuple[str, float, str]:
@@ -189,40 +157,153 @@ def _date_line(rng: random.Random, day: datetime) -> str:
     return f"{day:%Y-%m-%d}"
 
 
-def _money_sentence(b: Builder, rng: random.Random, who: str, period: str) -> None:
-    metric = rng.choice(["revenue", "net profit", "capital expenditure", "operating income", "cloud revenue"])
-    surface, value, unit = _money(rng)
-    pct, pval, punit = _percent(rng)
-    verb, sign = rng.choice([("rose", 1), ("grew", 1), ("jumped", 1), ("fell", -1), ("declined", -1)])
+# Rough USD per unit for conversions written in articles ("RMB 100 billion (USD 13.9 billion)").
+USD_RATES = {"USD": 1.0, "CNY": 0.139, "HKD": 0.128, "EUR": 1.08, "GBP": 1.27}
+# Metric phrases and the metric the extractor files them under: one true value per metric.
+METRICS = {
+    "revenue": "revenue", "net profit": "net_profit", "capital expenditure": "capex",
+    "operating income": "operating_profit", "cloud revenue": "revenue",
+}  # fmt: skip
+COUNT_NOUNS = ["users", "customers", "GPUs", "servers", "employees", "developers", "downloads"]
+ERROR_RATE = 0.02  # share of money figures written wrong (slips, bad conversions)
+Period = tuple[str, int, int]  # ("Q", year, quarter), ("H", year, 1) or ("FY", year, 0)
+
+
+def _truth(seed: int, *key: object) -> random.Random:
+    """A generator for one fact of the seeded world: the same key always draws the same values."""
+    return random.Random(f"{seed}:truth:" + ":".join(str(k) for k in key))
+
+
+def _home_currency(seed: int, who: str) -> str:
+    """The currency a company reports in."""
+    rng = _truth(seed, who, "currency")
+    return rng.choices(list(CURRENCY_WEIGHTS), weights=list(CURRENCY_WEIGHTS.values()))[0]
+
+
+def _quarter_value(seed: int, who: str, metric: str, year: int, quarter: int) -> float:
+    """A metric's true quarterly level: a steady growth path with a little noise per quarter."""
+    rng = _truth(seed, who, metric)
+    base = 10 ** rng.uniform(8.3, 11.7)
+    growth = rng.uniform(-0.02, 0.08)
+    step = (year - 2024) * 4 + quarter - 1
+    noise = _truth(seed, who, metric, year, quarter).uniform(0.97, 1.03)
+    return base * (1 + growth) ** step * noise
+
+
+def _true_value(seed: int, who: str, metric: str, period: Period) -> float:
+    """The true level for a period: a quarter, a first half or a fiscal year (sums of quarters)."""
+    grain, year, number = period
+    quarters = {"Q": [number], "H": [1, 2], "FY": [1, 2, 3, 4]}[grain]
+    return sum(_quarter_value(seed, who, metric, year, q) for q in quarters)
+
+
+def _year_before(period: Period) -> Period:
+    return (period[0], period[1] - 1, period[2])
+
+
+def _written(rng: random.Random, value: float, code: str) -> tuple[str, float, bool]:
+    """A money amount as an article writes it: (surface, value written, approximate?).
+
+    Three significant digits or more, so honest reports agree within rounding; now and then
+    rounded to two with "about" in front, or in millions with separators ("RMB247,795 million").
+    """
+    prefix, suffix = rng.choice(CURRENCIES[code])
+    scale_word, scale = next(((w, f) for w, f in reversed(SCALES) if value >= f), SCALES[0])
+    amount = value / scale
+    rough = rng.random() < 0.08
+    digits = len(str(int(amount)))
+    decimals = max(0, (2 if rough else rng.choice([3, 3, 4])) - digits)
+    if rough and digits >= 2:
+        amount = round(amount, -(digits - 2)) if digits > 2 else round(amount)
+        decimals = 0
+    amount = round(amount, decimals)
+    number = _number_text(rng, amount, decimals)
+    scale_text = " " + scale_word
+    if suffix == "" and rng.random() < 0.35:
+        scale_text = rng.choice(SHORT_SCALES[scale_word])
+    if not rough and scale_word == "billion" and rng.random() < 0.1:
+        amount, scale = float(round(value / 1e6)), 1e6
+        number, scale_text = f"{int(amount):,}", " million"
+    return f"{prefix}{number}{scale_text}{suffix}", amount * scale, rough
+
+
+def _report(rng: random.Random, seed: int, b: Builder, value: float, code: str) -> None:
+    """Write a true amount into the article, with the rare error or conversion real news has."""
+    roll = rng.random()
+    if roll < ERROR_RATE * 0.75:
+        # 亿 (100 million) mistranslated shifts CNY tenfold; elsewhere million and billion get confused.
+        factor = 10.0 if code == "CNY" else 1000.0
+        value = value * factor if rng.random() < 0.5 else value / factor
+    elif roll < ERROR_RATE:
+        code = "USD" if code != "USD" else "CNY"  # converted at the wrong rate: the number kept as is
+    elif roll < ERROR_RATE + 0.04 and code != "USD":
+        value, code = value * USD_RATES[code] * rng.uniform(0.98, 1.02), "USD"
+    surface, written, rough = _written(rng, value, code)
+    if rough:
+        b.add(rng.choice(["about ", "around ", "nearly ", "roughly "]))
+    b.figure(surface, written, code)
+
+
+def _growth(rng: random.Random, now: float, before: float) -> tuple[str, float, str, int]:
+    """A year-on-year change consistent with the two levels: (surface, value, unit, sign)."""
+    pct = round((now / before - 1) * 100, rng.choice([0, 1, 1]))
+    if pct == 0:
+        pct = 0.1
+    text = f"{abs(pct):g}"
+    form = rng.choice(["{n}%", "{n}%", "{n} percent", "{n} per cent", "{n} pc"])
+    return form.format(n=text), abs(pct), "%", 1 if pct > 0 else -1
+
+
+def _money_sentence(b: Builder, rng: random.Random, seed: int, who: str, period: tuple[str, Period]) -> None:
+    phrase, key = period
+    words = rng.choice(list(METRICS))
+    metric = METRICS[words]
+    code = _home_currency(seed, who)
+    now = _true_value(seed, who, metric, key)
+    before = _true_value(seed, who, metric, _year_before(key))
+    pct, pval, punit, sign = _growth(rng, now, before)
+    verb = rng.choice(["rose", "grew", "jumped"] if sign > 0 else ["fell", "declined"])
     form = rng.randrange(3)
     if form == 0:
-        b.add(f"{who} said its {metric} for {period} {verb} ")
+        b.add(f"{who} said its {words} for {phrase} {verb} ")
         b.figure(pct, sign * pval, punit)
         b.add(" to ")
-        b.figure(surface, value, unit)
+        _report(rng, seed, b, now, code)
         b.add(". ")
     elif form == 1:
-        b.add(f"In {period}, {who} reported {metric} of ")
-        b.figure(surface, value, unit)
+        b.add(f"In {phrase}, {who} reported {words} of ")
+        _report(rng, seed, b, now, code)
         b.add(f", which {verb} ")
         b.figure(pct, sign * pval, punit)
         b.add(" year on year. ")
     else:
-        b.add(f"{metric.capitalize()} at {who} reached ")
-        b.figure(surface, value, unit)
-        b.add(f" in {period}, up from ")
-        s2, v2, u2 = _money(rng)
-        b.figure(s2, v2, u2)
+        b.add(f"{words.capitalize()} at {who} reached ")
+        _report(rng, seed, b, now, code)
+        b.add(f" in {phrase}, {'up' if sign > 0 else 'down'} from ")
+        _report(rng, seed, b, before, code)
         b.add(" a year earlier. ")
 
 
-def _other_sentence(b: Builder, rng: random.Random, who: str, period: str) -> None:
+def _true_count(seed: int, who: str, noun: str, period: Period) -> tuple[str, float]:
+    """A company's true count of something in a period, written with three significant digits."""
+    rng = _truth(seed, who, noun)
+    value = 10 ** rng.uniform(3.5, 9) * (1 + rng.uniform(0, 0.05)) ** ((period[1] - 2024) * 4 + period[2])
+    if value < 1e6:
+        value = float(round(value, -(len(str(int(value))) - 3)))
+        return f"{int(value):,} {noun}", value
+    scale_word, scale = ("billion", 1e9) if value >= 1e9 else ("million", 1e6)
+    amount = round(value / scale, max(0, 3 - len(str(int(value / scale)))))
+    return f"{amount:g} {scale_word} {noun}", amount * scale
+
+
+def _other_sentence(b: Builder, rng: random.Random, seed: int, who: str, period: tuple[str, Period]) -> None:
+    phrase = period[0]
     kind = rng.randrange(5)
     if kind == 0:
-        s, v, u, _noun = _count(rng)
+        s, v = _true_count(seed, who, rng.choice(COUNT_NOUNS), period[1])
         b.add(f"{who} now serves ")
-        b.figure(s, v, u)
-        b.add(f", according to figures released in {period}. ")
+        b.figure(s, v, "count")
+        b.add(f", according to figures released in {phrase}. ")
     elif kind == 1:
         model = rng.choice(MODELS)
         s, v, u = _params(rng)
@@ -233,27 +314,29 @@ def _other_sentence(b: Builder, rng: random.Random, who: str, period: str) -> No
         s, v, u = _points(rng)
         b.add("Its gross margin widened by ")
         b.figure(s, v, u)
-        b.add(f" in {period}. ")
+        b.add(f" in {phrase}. ")
     elif kind == 3:
         s, v, u = _multiple(rng)
         b.add(f"Demand for AI computing at {who} grew ")
         b.figure(s, v, u)
         b.add(" compared with the previous year. ")
     else:
-        s, v, u = _percent(rng)
+        share = round(_truth(seed, who, "market_share").uniform(2, 40), 1)
         b.add(f"{who} holds a market share of ")
-        b.figure(s, v, u)
+        b.figure(rng.choice(["{n}%", "{n} percent"]).format(n=f"{share:g}"), share, "%")
         b.add(" in China's public cloud market. ")
 
 
-def _period_phrase(rng: random.Random, day: datetime) -> str:
+def _period_phrase(rng: random.Random, day: datetime) -> tuple[str, Period]:
+    """A period as the article names it, and the period it means."""
     quarter = (day.month - 1) // 3 + 1
-    choices = [
-        f"the {['first', 'second', 'third', 'fourth'][quarter - 1]} quarter",
-        f"Q{quarter} {day.year}",
-        f"the quarter ended {MONTHS[(quarter * 3) - 1]} 30",
-        "the fiscal year",
-        f"the first half of {day.year}",
+    in_quarter: Period = ("Q", day.year, quarter)
+    choices: list[tuple[str, Period]] = [
+        (f"the {['first', 'second', 'third', 'fourth'][quarter - 1]} quarter", in_quarter),
+        (f"Q{quarter} {day.year}", in_quarter),
+        (f"the quarter ended {MONTHS[(quarter * 3) - 1]} 30", in_quarter),
+        ("the fiscal year", ("FY", day.year, 0)),
+        (f"the first half of {day.year}", ("H", day.year, 1)),
     ]
     return rng.choice(choices)
 
@@ -282,9 +365,9 @@ def generate_article(seed: int, index: int, start: date = date(2025, 1, 1)) -> t
             for _ in range(rng.randint(2, 4)):
                 b.add("- ")
                 if rng.random() < 0.5:
-                    _money_sentence(b, rng, subject, period)
+                    _money_sentence(b, rng, seed, subject, period)
                 else:
-                    _other_sentence(b, rng, subject, period)
+                    _other_sentence(b, rng, seed, subject, period)
                 b.add("\n")
             b.add("\n")
             b.add(" ".join(rng.sample(FILLER, rng.randint(4, 8))) + "\n\n")
@@ -294,9 +377,9 @@ def generate_article(seed: int, index: int, start: date = date(2025, 1, 1)) -> t
             roll = rng.random()
             # about one figure sentence in four, as in the seed articles (~2-3 figures per KB)
             if roll < 0.13:
-                _money_sentence(b, rng, subject, period)
+                _money_sentence(b, rng, seed, subject, period)
             elif roll < 0.25:
-                _other_sentence(b, rng, subject, period)
+                _other_sentence(b, rng, seed, subject, period)
             else:
                 b.add(rng.choice(filler) + " ")
         b.add("\n\n")

@@ -62,3 +62,28 @@ def test_expected_spans_point_at_their_surface(generate: ModuleType) -> None:
             assert fig.value != 0
             units.add(fig.unit)
     assert {"USD", "CNY", "HKD", "EUR", "GBP", "%"} <= units
+
+
+def test_a_fact_has_one_true_value_per_seed(generate: ModuleType) -> None:
+    period = ("Q", 2025, 2)
+    value = generate._true_value(7, "Tencent", "revenue", period)
+    assert value == generate._true_value(7, "Tencent", "revenue", period)
+    assert value != generate._true_value(8, "Tencent", "revenue", period)
+    half = generate._true_value(7, "Tencent", "revenue", ("H", 2025, 1))
+    assert half == pytest.approx(sum(generate._true_value(7, "Tencent", "revenue", ("Q", 2025, q)) for q in (1, 2)))
+
+
+def test_reports_agree_with_the_truth_but_for_a_few_errors(generate: ModuleType) -> None:
+    import random
+
+    rng = random.Random(1)
+    wrong = 0
+    for _ in range(4000):
+        b = generate.Builder()
+        generate._report(rng, 7, b, 123.456e9, "CNY")
+        [fig] = b.figures
+        assert b.text().endswith(fig.surface)
+        in_cny = fig.value / generate.USD_RATES["CNY"] if fig.unit == "USD" else fig.value
+        # Honest reports agree within rounding ("about" allows more), conversions within the FX band.
+        wrong += not 0.9 <= in_cny / 123.456e9 <= 1.1
+    assert 0.01 * 4000 <= wrong <= 0.03 * 4000
