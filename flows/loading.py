@@ -17,6 +17,7 @@ from flows import store
 from transforms.documents import ParsedDocument, RejectedDocument, parse_document
 from transforms.entities import EntityCatalog
 from transforms.extract import extract_document_figures, figure_rows
+from transforms.metadata import place_yearless_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +153,11 @@ def parse_files(
         except Exception as exc:  # a parser bug must not stop the run: quarantine the file
             parsed.append(ParsedFile(f, sha, reason=f"parser error: {type(exc).__name__}: {exc}"))
             continue
+        arrived = datetime.fromtimestamp(f.mtime_ns / 1e9).replace(microsecond=0)
+        place_yearless_date(doc.meta, arrived.date())
         if doc.meta.published_at is None:
             # No date in the document: fall back to the file's mtime, marked as a guess.
-            doc.meta.published_at = datetime.fromtimestamp(f.mtime_ns / 1e9).replace(microsecond=0)
+            doc.meta.published_at = arrived
             doc.meta.date_origin = "file_mtime"
         published = doc.meta.published_at.date() if doc.meta.published_at else None
         try:

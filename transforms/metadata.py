@@ -8,7 +8,7 @@ without a year takes its year from the text, or is left out.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -43,16 +43,38 @@ _DATE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _AUTHOR_LINE = re.compile(
-    r"^\s*(?:(?:author|authors|writer|written\s+by|by|reporter|reporting\s+by|text\s+by)\s*[:|：]?\s+)"
+    r"^\s*(?:(?:author|authors|writer|written\s+by|by|byline|reporter|reporters|reporting\s+by|text\s+by|"
+    r"analysts?)\s*[:|：]?\s+)"
     r"(?P<name>[^\n]{2,80}?)\s*$",
     re.IGNORECASE,
 )
 _SOURCE_LINE = re.compile(
-    r"^\s*(?:source|from|via|publisher|originally\s+published\s+(?:by|in|on)|republished\s+from)"
+    r"^\s*(?:source|from|via|publisher|publication|outlet|originally\s+published\s+(?:by|in|on)|republished\s+from)"
     r"\s*[:|：]?\s+(?P<name>[^\n]{2,80}?)\s*$",
     re.IGNORECASE,
 )
 _TITLE_LINE = re.compile(r"^\s*(?:title|headline)\s*[:|：]\s*(?P<t>.+?)\s*$", re.IGNORECASE)
+# "Yonhap News Agency | Economy", "TrendForce Press Center | Semiconductors": an outlet, then its section.
+_OUTLET_LINE = re.compile(r"^(?P<name>[^|·\d]{2,50}?)\s*[|·]\s*\S")
+_OUTLET_SUFFIX = re.compile(r"\s+(?:press\s+(?:center|centre|room)|newsroom|news\s+center)$", re.IGNORECASE)
+# Section banners that head a page but name no outlet.
+_GENERIC_SECTION = re.compile(
+    r"^(?:equity\s+research|research|markets?|news|breaking(?:\s+news)?|exclusive|analysis|opinion|"
+    r"company\s+update|industry\s+update|technology|business|economy|press\s+release|\(?lead\)?)$",
+    re.IGNORECASE,
+)
+# "KOSUKE TAKAHASHI, Nikkei staff writer": a name, then the writer's role.
+_ROLE_BYLINE = re.compile(
+    r"^(?P<name>[A-Z][A-Za-z'.-]+(?:\s+[A-Z][A-Za-z'.-]+){1,3}),\s+[^|]{0,40}?\b"
+    r"(?:staff\s+writer|writer|correspondent|reporter|editor|columnist)s?\s*$"
+)
+# Press-release wires written into the dateline: "ROUND ROCK, Texas, Nov. 24, 2026 /PRNewswire/ --".
+_WIRE = re.compile(r"/\s*(?P<wire>PRNewswire|PR\s+Newswire|GLOBE\s+NEWSWIRE|Business\s+Wire|Newsfile)\s*/", re.IGNORECASE)
+_WIRE_NAMES = {"prnewswire": "PR Newswire", "pr newswire": "PR Newswire", "globe newswire": "GlobeNewswire",
+               "business wire": "Business Wire", "newsfile": "Newsfile"}
+_WIRE_DATELINE = re.compile(
+    rf"^\s*[A-Z][A-Za-z .'/-]{{1,40}},(?:\s+[A-Z][A-Za-z.]+,)?\s+(?P<date>{_MON}\s+\d{{1,2}},?\s+{_Y})\s*/"
+)
 _DATELINE = re.compile(
     rf"^\s*(?P<place>[A-Z][A-Z .'/-]{{1,40}}),\s+(?P<date>{_MON}\s+\d{{1,2}}(?:,\s+{_Y})?)\s*"
     r"\((?P<agency>[A-Za-z .]{2,30})\)\s*[-–—]"
@@ -62,7 +84,7 @@ _NOT_SOURCE = re.compile(
     re.IGNORECASE,
 )
 _AUTHOR_STOP = re.compile(
-    r"\s*(?:[|,;]\s*(?:editor|editing|photo|source|published|updated)\b.*|\s+in\s+[A-Z][a-z]+$)",
+    r"\s*(?:[|,;]\s*(?:editor|editing|photo|source|published|updated|additional\s+reporting)\b.*|\s+in\s+[A-Z][a-z]+$)",
     re.IGNORECASE,
 )
 
@@ -70,10 +92,18 @@ _AUTHOR_STOP = re.compile(
 def parse_text_metadata(text: str) -> DocumentMeta:
     """Read title, source, author and publication date from a text's own header lines."""
     meta = DocumentMeta()
-    lines = _header_lines(text)
+    front, text_after = _front_matter(text)
+    lines = _header_lines(text_after)
     date_line: int | None = None
     labelled_date: tuple[int, datetime] | None = None
     first_date: tuple[int, datetime] | None = None
+    banners: set[int] = set()
+    for key, value in front.items():
+        _take_field(meta, key, value)
+        if key in _FRONT_DATE and labelled_date is None:
+            parsed = _parse_date(value, text)
+            if parsed:
+                labelled_date = (-1, parsed[0])
     for idx, line in enumerate(lines):
         t = _TITLE_LINE.match(line)
         if t and meta.title is None:
@@ -81,7 +111,12 @@ def parse_text_metadata(text: str) -> DocumentMeta:
             continue
         a = _AUTHOR_LINE.match(line)
         if a and meta.author is None and not _DATE_STRING.search(line):
-            meta.author = _clean_name(a.group("name"))
+            meta.author = _clean_author(a.group("name"))
+            continue
+        r = _ROLE_BYLINE.match(line)
+        if r and meta.author is None:
+            meta.author = _clean_author(r.group("name"))
+            banners.add(idx)
             continue
         s = _SOURCE_LINE.match(line)
         if s and meta.source is None:
@@ -90,6 +125,7 @@ def parse_text_metadata(text: str) -> DocumentMeta:
         dl = _DATELINE.match(line)
         if dl:
             meta.source = meta.source or dl.group("agency").strip()
+            _note_month_day(dl.group("date"), meta)
             parsed = _parse_date(dl.group("date"), text)
             if parsed and labelled_date is None:
                 labelled_date = (idx, parsed[0])
@@ -105,20 +141,152 @@ def parse_text_metadata(text: str) -> DocumentMeta:
                         labelled_date = (idx, parsed[0])
                     elif first_date is None and len(line) - len(d.group("d")) <= 30:
                         first_date = (idx, parsed[0])
+                continue
+        outlet = _outlet_of(line)
+        if outlet is not None:
+            banners.add(idx)
+            if outlet and meta.source is None:
+                meta.source = outlet
+            elif not outlet and meta.source is None and _looks_like_name(lines, idx + 1):
+                # "EQUITY RESEARCH | US Software" over "Redwood Ridge Capital Markets"
+                meta.source = lines[idx + 1]
+                banners.add(idx + 1)
     chosen = labelled_date or first_date
     if chosen is not None:
         date_line, meta.published_at = chosen
         meta.date_origin = "header"
     if meta.title is None:
-        meta.title = _guess_title(lines)
-    if meta.source is None and date_line is not None:
+        meta.title = _guess_title([line for i, line in enumerate(lines) if i not in banners])
+    if meta.source is None and date_line is not None and date_line >= 0:
         meta.source = _source_near(lines, date_line, meta.title)
+    if meta.published_at is None or meta.source is None:
+        _read_body_dateline(text_after, meta)
     if meta.published_at is None:
         found = _date_in_text(text)
         if found is not None:
             meta.published_at = found
             meta.date_origin = "text"
     return meta
+
+
+# Front-matter keys (YAML-style "key: value" between "---" lines) and the field each fills.
+_FRONT_FIELDS = {
+    "title": "title", "headline": "title",
+    "source": "source", "publication": "source", "publisher": "source", "outlet": "source", "site": "source",
+    "author": "author", "authors": "author", "byline": "author", "by": "author", "writer": "author",
+}
+_FRONT_DATE = frozenset({"date", "published", "published_at", "publication_date", "pubdate", "datetime", "time"})
+_FRONT_LINE = re.compile(r"^\s*(?P<key>[A-Za-z_][\w -]{0,30}?)\s*:\s*(?P<value>.*?)\s*$")
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    """YAML-style front matter at the very top ("---" ... "---"), and the text after it."""
+    if not text.lstrip("\ufeff").startswith("---"):
+        return {}, text
+    end = text.find("\n---", 3)
+    if end == -1 or end > 3000:
+        return {}, text
+    fields: dict[str, str] = {}
+    for line in text[3:end].splitlines():
+        m = _FRONT_LINE.match(line)
+        if m and m.group("value"):
+            fields[m.group("key").strip().lower().replace(" ", "_")] = m.group("value").strip().strip("\"'")
+    after = text.find("\n", end + 4)
+    return fields, (text[after + 1 :] if after != -1 else "")
+
+
+def _take_field(meta: DocumentMeta, key: str, value: str) -> None:
+    """Fill title, source or author from one front-matter field (the first value wins)."""
+    target = _FRONT_FIELDS.get(key)
+    if target == "title" and meta.title is None:
+        meta.title = value
+    elif target == "source" and meta.source is None:
+        meta.source = _clean_name(value)
+    elif target == "author" and meta.author is None:
+        meta.author = _clean_author(value)
+
+
+def _outlet_of(line: str) -> str | None:
+    """For an "Outlet | Section" banner: the outlet ("" when the banner is generic); else None."""
+    m = _OUTLET_LINE.match(line)
+    if not m or len(line) > 100:
+        return None
+    name = m.group("name").strip()
+    if _NOT_SOURCE.search(name) or len(name.split()) > 5:
+        return None
+    name = _OUTLET_SUFFIX.sub("", name)
+    return "" if _GENERIC_SECTION.match(name) else name
+
+
+def _looks_like_name(lines: list[str], idx: int) -> bool:
+    """A short line of capitalised words with no digits or sentence punctuation."""
+    if idx >= len(lines):
+        return False
+    words = lines[idx].split()
+    return 1 <= len(words) <= 5 and not _NOT_SOURCE.search(lines[idx]) and all(w[0].isupper() for w in words)
+
+
+_BODY_DATELINE_SCAN = 3000
+
+
+def _read_body_dateline(text: str, meta: DocumentMeta) -> None:
+    """The dateline that opens the story ("BEIJING, Nov 12 (Reuters) -", "... 2026 /PRNewswire/ --")."""
+    head = text[:_BODY_DATELINE_SCAN]
+    for line in head.splitlines():
+        dl = _DATELINE.match(line)
+        wire = _WIRE.search(line[:160])
+        if dl:
+            meta.source = meta.source or dl.group("agency").strip()
+            raw = dl.group("date")
+        elif wire:
+            meta.source = meta.source or _WIRE_NAMES.get(re.sub(r"\s+", " ", wire.group("wire").lower()), wire.group("wire"))
+            wd = _WIRE_DATELINE.match(line)
+            raw = wd.group("date") if wd else ""
+        else:
+            continue
+        if meta.published_at is None and raw:
+            _note_month_day(raw, meta)
+            parsed = _parse_date(raw, text)
+            if parsed:
+                meta.published_at, meta.date_origin = parsed[0], "header"
+                if parsed[1]:
+                    meta.extra["date_year_inferred"] = "true"
+        return
+
+
+def _note_month_day(raw: str, meta: DocumentMeta) -> None:
+    """A dateline without a year ("Nov 12"): keep its month and day so the caller can place it."""
+    if _YEAR.search(raw):
+        return
+    md = _parse_common_date(f"{raw.strip().rstrip(',')}, 2000")
+    if md is not None:
+        meta.extra["date_month_day"] = md.strftime("%m-%d")
+
+
+def place_yearless_date(meta: DocumentMeta, reference: date) -> None:
+    """Date a yearless dateline by a reference day (the file's arrival): its latest occurrence then.
+
+    Used when the text names no year, or only years after the reference (forecasts): news is
+    filed when it is written, so "Nov 12" arriving on 2026-03-01 is 2025-11-12. A year the text
+    gives is kept otherwise (archives arrive long after they were written). The result is
+    marked: date_origin "dateline_year_guess".
+    """
+    month_day = meta.extra.get("date_month_day")
+    if not month_day:
+        return
+    if meta.published_at is not None and (
+        "date_year_inferred" not in meta.extra or meta.published_at.date() <= reference
+    ):
+        return
+    month, day = (int(x) for x in month_day.split("-"))
+    for year in range(reference.year, reference.year - 5, -1):
+        try:
+            candidate = datetime(year, month, day)
+        except ValueError:  # 29 February in a common year
+            continue
+        if candidate.date() <= reference:
+            meta.published_at, meta.date_origin = candidate, "dateline_year_guess"
+            return
 
 
 def _header_lines(text: str) -> list[str]:
@@ -136,6 +304,22 @@ def _header_lines(text: str) -> list[str]:
 def _clean_name(raw: str) -> str | None:
     name = _AUTHOR_STOP.sub("", raw).strip(" |-–—:：")
     return name or None
+
+
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\s/\s|\|)\s*")
+_AUTHOR_NOTE = re.compile(r"\s*\([^)]*\)")
+
+
+def _clean_author(raw: str) -> str | None:
+    """Names only: "Amy Chan (lead) / Tom Lee, CFA" -> "Amy Chan, Tom Lee"; places and roles dropped."""
+    names = []
+    for part in _AUTHOR_SPLIT.split(_AUTHOR_STOP.sub("", _AUTHOR_NOTE.sub("", raw))):
+        # After a comma comes a role, a credential or a place ("Senior Correspondent", "CFA",
+        # "in London"), not another name: names are joined with "and", ";" or "/".
+        name = _clean_name(part.split(",")[0])
+        if name and re.search(r"[A-Za-z\u4e00-\u9fff]", name):
+            names.append(name.title() if name.isupper() and len(name) > 4 else name)
+    return ", ".join(names) or None
 
 
 def _guess_title(lines: list[str]) -> str | None:
@@ -196,7 +380,7 @@ _ZONE_SUFFIX = re.compile(r"\s+(?:GMT|UTC|HKT|CST|BST|CET|CEST|ET|EST|EDT|PT|PST
 
 def _parse_common_date(raw: str) -> datetime | None:
     """Exact parse of the common header shapes; None when the string is any other shape."""
-    cleaned = re.sub(r"\s+", " ", raw.replace("Sept.", "Sep").replace(".", "")).strip()
+    cleaned = re.sub(r"\s+", " ", re.sub(r"\bSept\b\.?", "Sep", raw).replace(".", "")).strip()
     cleaned = _ZONE_SUFFIX.sub("", cleaned)
     for fmt in _COMMON_FORMATS:
         try:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from transforms.metadata import parse_text_metadata
+from transforms.metadata import parse_text_metadata, place_yearless_date
 
 CASE_DIR = Path(__file__).parent / "cases" / "metadata"
 CASES = sorted(CASE_DIR.glob("*.txt"))
@@ -53,3 +53,31 @@ def test_seed_metadata_matches_gold(gold_path: Path) -> None:
     assert meta.published_at.isoformat().startswith(gold["published"])
     assert meta.source == gold["source"]
     assert meta.author == gold["author"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "expected", "origin"),
+    [
+        # no year anywhere: the latest Sept 3 on or before the file arrived
+        ("Zhipu raises funds\n\nBEIJING, Sept 3 (Reuters) - Zhipu said.\n", date(2026, 3, 1), datetime(2025, 9, 3), "dateline_year_guess"),
+        ("Zhipu raises funds\n\nBEIJING, Sept 3 (Reuters) - Zhipu said.\n", date(2026, 9, 3), datetime(2026, 9, 3), "dateline_year_guess"),
+        # only a forecast year in the text: the reference wins
+        ("Chips\n\nTAIPEI, Jan 5 (Reuters) - Sales will double by 2030.\n", date(2026, 2, 1), datetime(2026, 1, 5), "dateline_year_guess"),
+        # a past year in the text is kept (an archive read long after it was written)
+        ("Tencent results\n\nSHENZHEN, Nov 13 (Reuters) - 2025 revenue rose.\n", date(2027, 6, 1), datetime(2025, 11, 13), "header"),
+        # 29 February needs a leap year
+        ("Note\n\nSEOUL, Feb 29 (Yonhap) - Profit rose.\n", date(2027, 3, 1), datetime(2024, 2, 29), "dateline_year_guess"),
+    ],
+)
+def test_yearless_dateline_is_placed_by_the_arrival_date(
+    text: str, reference: date, expected: datetime, origin: str
+) -> None:
+    meta = parse_text_metadata(text)
+    place_yearless_date(meta, reference)
+    assert (meta.published_at, meta.date_origin) == (expected, origin)
+
+
+def test_a_full_date_is_never_replaced_by_a_guess() -> None:
+    meta = parse_text_metadata("Title\nPublished 18 November 2025\n\nHANGZHOU, Nov 25 (Reuters) - x.\n")
+    place_yearless_date(meta, date(2026, 1, 1))
+    assert meta.published_at == datetime(2025, 11, 18)
