@@ -52,7 +52,8 @@ _PERIOD = re.compile(
     (?:
     (?P<iso>\b{_Y}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])\b)
   | (?P<fyrange>\b{_FISCAL}\s*(?P<fy1>{_Y}|\d{{2}})\s*(?P<fysep>-|–|to|through|and|&)\s*(?:{_FISCAL}\s*)?(?P<fy2>{_Y}|\d{{2}})\b)
-  | (?P<fqtr>\b(?:the\s+)?(?P<fqord>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\s+of\s+(?:fiscal\s+(?:year\s+)?|FY\s*)(?P<fqy>{_Y}|\d{{2}})\b)
+  | (?P<fqtr>\b(?:the\s+)?(?P<fqord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?quarter,?\s+(?:of\s+)?(?:(?:the\s+)?fiscal\s+(?:year\s+)?|FY\s*)['’]?(?P<fqy>{_Y}|\d{{2}})\b)
+  | (?P<fyord>\b(?:its\s+|the\s+)?(?:fiscal\s+(?:year\s+)?|FY\s*)['’]?(?P<foy>{_Y}|\d{{2}})\s+(?P<foord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter\b)
   | (?P<qfy>\bQ(?P<qfyq>[1-4])\s*(?:of\s+)?(?:FY|fiscal(?:\s+year)?)\s*['’]?(?P<qfyy>{_Y}|\d{{2}})\b)
   | (?P<fyq>\bFY\s*['’]?(?P<fyqy>{_Y}|\d{{2}})\s*[-\s]?Q(?P<fyqq>[1-4])\b)
   | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_Y}|\d{{2}})\b)
@@ -207,6 +208,10 @@ def find_periods(
             y = _full_year(g["fqy"])
             if y:
                 values = (f"FY{y}-Q{_ORDINAL[g['fqord'].lower()]}",)
+        elif kind == "fyord":
+            y = _full_year(g["foy"])
+            if y:
+                values = (f"FY{y}-Q{_ORDINAL[g['foord'].lower()]}",)
         elif kind in {"qfy", "fyq"}:
             y = _full_year(g["qfyy"] or g["fyqy"])
             if y:
@@ -222,10 +227,8 @@ def find_periods(
                     ctx_year, ctx_quarter = y, (y, (month - 1) // 3 + 1)
         elif kind == "fqbare":
             fq = _ORDINAL[g["fbord"].lower()]
-            end_month = (fiscal_end + 3 * fq - 1) % 12 + 1
-            y = _year_of_recent_month(end_month, published, None)
-            if y:
-                values = (_quarter_ending(y, end_month, fiscal_end),)
+            if published:
+                values = (_recent_fiscal_quarter(fq, published, fiscal_end),)
         elif kind == "mnoun":
             if not _MONTH_CASED.match(g["mnm"]):
                 continue
@@ -252,6 +255,10 @@ def find_periods(
             elif g["ytdfyy"] and 1 <= quarters <= 4:
                 y = _full_year(g["ytdfyy"])
                 values = (f"FY{y}-Q1..FY{y}-Q{quarters}",) if quarters > 1 else (f"FY{y}-Q1",)
+            elif 1 <= quarters <= 4 and fiscal_end != 12 and published and "fiscal" in m.group(0).lower():
+                # "the first nine months of this fiscal year"
+                fy = _fiscal_year(published, fiscal_end) + _relative_offset(m.group(0), published)
+                values = (f"FY{fy}-Q1..FY{fy}-Q{quarters}",) if quarters > 1 else (f"FY{fy}-Q1",)
             elif 1 <= quarters <= 4:
                 yq = int(g["ytdy"]) if g["ytdy"] else ctx_year
                 if yq is None:
@@ -269,6 +276,10 @@ def find_periods(
                 y = ctx_year if ctx_year is not None else _year_of_recent_quarter(q, published)
             if y is not None and (g["qmon"] or g["qspan"]) and fiscal_end != 12:
                 values = (_quarter_ending(y, q * 3, fiscal_end),)  # "the September quarter"
+            elif fiscal_end != 12 and g["qord"] and not (g["qy"] or g["qy2"] or g["qrel"]) and published:
+                # A company on a fiscal calendar names its own quarters: Dell's "third quarter"
+                # (published in November) is its fiscal third quarter, FY2027-Q3.
+                values = (_recent_fiscal_quarter(q, published, fiscal_end),)
             elif y is not None:
                 values, ctx_year, ctx_quarter = (f"{y}-Q{q}",), y, (y, q)
         elif kind == "half":
@@ -543,6 +554,21 @@ def _last_reported_quarter(published: date) -> tuple[int, int]:
     if (published - end).days < 30:
         yq = _shift_quarter(yq, -1)
     return yq
+
+
+def _recent_fiscal_quarter(q: int, published: date, fiscal_end: int) -> str:
+    """The fiscal quarter q that began most recently on or before the publication month."""
+    start_month = (fiscal_end + 3 * (q - 1)) % 12 + 1
+    start_year = published.year if start_month <= published.month else published.year - 1
+    end_month = (start_month + 1) % 12 + 1
+    end_year = start_year + (1 if end_month < start_month else 0)
+    return _quarter_ending(end_year, end_month, fiscal_end)
+
+
+def _relative_offset(phrase: str, published: date) -> int:
+    """Years from the publication year that a phrase's "last/next/this (fiscal) year" names."""
+    y = _relative_year(phrase.lower(), published)
+    return 0 if y is None else y - published.year
 
 
 def _year_of_recent_quarter(q: int, published: date | None) -> int | None:
