@@ -39,7 +39,18 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ("market_cap", r"market\s+(?:value|cap(?:itali[sz]ation)?|valuation)"),
     (
         "market_share",
-        r"market\s+shares?|share\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}market|vendor\s+shares?",
+        r"market\s+shares?|share\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}market|vendor\s+shares?"
+        r"|share\s+of\s+(?:global\s+|worldwide\s+|total\s+)?(?:unit\s+)?(?:shipments|sales\s+volumes?)",
+    ),
+    ("cash_flow", r"(?:free|operating)\s+cash\s+flows?|cash\s+flows?|cash\s+from\s+operations|\bFCF\b"),
+    ("cash", r"cash\s+(?:and\s+(?:cash\s+)?(?:equivalents|investments)|pile|on\s+hand|reserves?|position)"),
+    ("debt", r"\bdebt\b|borrowings?|bonds?\s+(?:sale|issue|offering)s?"),
+    ("inventory", r"inventor(?:y|ies)"),
+    ("orders", r"\borders\b|bookings|order\s+intake"),
+    (
+        "stock_price",
+        r"(?:offer|IPO|listing|issue|opening|closing|reference)\s+price|\bPT\b|price\s+objective"
+        r"|(?:opened|closed|ended|finished|priced)\s+(?:trading\s+)?at",
     ),
     ("gpu_hours", r"GPU[- ]hours?"),
     (
