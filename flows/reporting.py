@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections import deque
 from collections.abc import Iterator
@@ -24,8 +25,8 @@ from reports.view import (
     SEVERITY_ORDER,
     PeriodData,
     build_briefing_view,
-    parse_related,
     sort_figures,
+    top_findings,
 )
 
 # Columns of the CSV and JSON written beside each briefing.
@@ -45,79 +46,177 @@ class ReportSummary:
 
 @dataclass(slots=True)
 class Warehouse:
-    """Everything a report run reads, once: figures, documents (with their period), findings, sources."""
+    """What a report run reads: documents (with their period) and sources, held once; figures and
+    findings read per period, from DuckDB (con) or, given as frames, from those (tests)."""
 
-    figures: pd.DataFrame
     documents: pd.DataFrame
-    findings: pd.DataFrame
     sources: pd.DataFrame
     periods: list[str]
-    # figure_id -> period, built once per run: building it for every period made reports quadratic.
-    figure_periods: dict[str, str] = field(default_factory=dict)
+    figures: pd.DataFrame | None = None
+    findings: pd.DataFrame | None = None
+    con: duckdb.DuckDBPyConnection | None = None
+    # The share chart's history, read once (a small slice of the figures) when reading from DuckDB.
+    shares: pd.DataFrame | None = None
+    # From DuckDB, periods are read a window at a time (figures, findings, the figures those
+    # findings name): each query scans whole columns, so one per page made a run quadratic.
+    loaded: dict[str, tuple[pd.DataFrame, pd.DataFrame, set[str]]] = field(default_factory=dict)
+    named: pd.DataFrame | None = None
 
-    def periods_of_figures(self) -> dict[str, str]:
-        """figure_id -> briefing period of every figure (computed on first use)."""
-        if not self.figure_periods and not self.figures.empty:
-            self.figure_periods.update(zip(self.figures["figure_id"], self.figures["briefing_period"], strict=True))
-        return self.figure_periods
+    def doc_ids(self, key: str) -> list[str]:
+        """The dated documents of one period."""
+        return [str(d) for d in self.documents.loc[self.documents["briefing_period"] == key, "doc_id"]]
+
+    def period_figures(self, key: str, doc_ids: list[str]) -> pd.DataFrame:
+        """The figures of one period's documents."""
+        if self.con is None:
+            return self._frame("figures")[self._frame("figures")["briefing_period"] == key]
+        return self._load(key)[0]
+
+    def named_ids(self, key: str, findings: pd.DataFrame) -> set[str]:
+        """The figures the findings a page shows name."""
+        return shown_figure_ids(findings) if self.con is None else self._load(key)[2]
+
+    def period_findings(self, key: str, doc_ids: list[str], figures: pd.DataFrame) -> pd.DataFrame:
+        """The findings about one period's documents or figures."""
+        if self.con is None:
+            return _findings_about(self._frame("findings"), doc_ids, figures)
+        return self._load(key)[1]
+
+    def figures_by_id(self, figure_ids: set[str]) -> pd.DataFrame:
+        """The given figures, if their document is dated, with their period."""
+        if self.con is None:
+            return self._frame("figures")[self._frame("figures")["figure_id"].isin(figure_ids)]
+        named = self.named
+        if named is None or not figure_ids <= set(named["figure_id"]):
+            named = self._dated(store.read_figures_by_id(self.con, sorted(figure_ids)))
+        return named[named["figure_id"].isin(figure_ids)]
+
+    def _load(self, key: str) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
+        """One period's figures and findings, reading it and the next few periods together if needed."""
+        if key in self.loaded:
+            return self.loaded[key]
+        assert self.con is not None
+        start = self.periods.index(key)
+        window = self.periods[start:start + PERIODS_PER_READ]
+        # Keep the period before the window: its figures are the next page's "previous".
+        keep = self.periods[start - 1] if start > 0 else None
+        self.loaded = {k: v for k, v in self.loaded.items() if k == keep}
+        docs = {k: self.doc_ids(k) for k in window}
+        figures = self._dated(store.read_figures_of_documents(self.con, [d for k in window for d in docs[k]]))
+        findings = store.read_findings_of_documents(self.con, [d for k in window for d in docs[k]])
+        for k in window:
+            mine = figures[figures["briefing_period"] == k]
+            about = _findings_about(findings, docs[k], mine)
+            self.loaded[k] = (mine, about, shown_figure_ids(about))
+        named = {i for k in window for i in self.loaded[k][2]}
+        self.named = self._dated(store.read_figures_by_id(self.con, sorted(named)))
+        return self.loaded[key]
+
+    def shares_until(self, key: str) -> pd.DataFrame:
+        """Market-share figures of this period and every earlier one, for the share chart."""
+        if self.con is None:
+            figures = self._frame("figures")
+            return share_history(figures[figures["briefing_period"] <= key])
+        if self.shares is None:
+            self.shares = self._dated(store.read_figures_where(self.con, "market_share", "%"))
+        return self.shares[self.shares["briefing_period"] <= key]
+
+    def period_digests(self) -> dict[str, str]:
+        """period -> hash of its figures (order-independent inside DuckDB; of the frame rows otherwise)."""
+        if self.con is None:
+            figures = self._frame("figures")
+            return {
+                str(key): frame_digest(group.drop(columns=["briefing_period"]))
+                for key, group in figures.groupby("briefing_period", sort=True)
+            } if not figures.empty else {}
+        per_doc = store.read_figure_hashes(self.con)
+        totals: dict[str, tuple[int, int]] = {}
+        for doc_id, key in zip(self.documents["doc_id"], self.documents["briefing_period"], strict=True):
+            count, value = per_doc.get(str(doc_id), (0, 0))
+            seen = totals.get(key, (0, 0))
+            totals[key] = (seen[0] + count, seen[1] + value)
+        return {key: f"{count}:{value}" for key, (count, value) in totals.items()}
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        frame = getattr(self, name)
+        if frame is None:
+            raise ValueError(f"a Warehouse needs either a connection or its {name} frame")
+        return frame
+
+    def _dated(self, figures: pd.DataFrame) -> pd.DataFrame:
+        """Figures of dated documents, each with its document's period."""
+        periods = dict(zip(self.documents["doc_id"], self.documents["briefing_period"], strict=True))
+        figures = figures[figures["doc_id"].isin(periods)]
+        return figures.assign(briefing_period=[periods[d] for d in figures["doc_id"]])
+
+
+# Periods read from DuckDB in one go: few enough that their rows stay small in memory.
+PERIODS_PER_READ = 8
+
+
+def _findings_about(findings: pd.DataFrame, doc_ids: list[str], figures: pd.DataFrame) -> pd.DataFrame:
+    """The findings about the given documents or any of the given figures."""
+    return findings[findings["figure_id"].isin(set(figures["figure_id"])) | findings["doc_id"].isin(doc_ids)]
 
 
 def read_warehouse(con: duckdb.DuckDBPyConnection, every: str) -> Warehouse:
-    """Read the frames and place each dated document in its period (by publication date)."""
-    figures = store.read_figures(con)
+    """Read documents and sources and place each dated document in its period (by publication date).
+
+    Figures and findings stay in DuckDB and are read one period at a time, so a report's memory
+    follows the size of a period, not of the corpus.
+    """
     documents = store.read_documents(con, with_text=False)
     documents = documents[documents["published_at"].notna()].copy()
     documents["briefing_period"] = [period_key(d, every) for d in documents["published_at"]]
-    doc_period = dict(zip(documents["doc_id"], documents["briefing_period"], strict=True))
-    figures = figures[figures["doc_id"].isin(doc_period)].copy()
-    figures["briefing_period"] = [doc_period[d] for d in figures["doc_id"]]
     return Warehouse(
-        figures=figures,
         documents=documents,
-        findings=store.read_validation_results(con),
         sources=store.read_sources(con),
         periods=sorted(set(documents["briefing_period"])),
+        con=con,
     )
 
 
-def referenced_figure_ids(findings: pd.DataFrame) -> set[str]:
-    """Every figure a set of findings names (its own figure and the related ones)."""
-    ids = {str(i) for i in findings["figure_id"].dropna()} if not findings.empty else set()
-    if not findings.empty:
-        for related in findings["related_figure_ids"].dropna():
-            ids.update(parse_related(related))
-    return ids
+def shown_figure_ids(findings: pd.DataFrame) -> set[str]:
+    """Every figure the findings a page shows name (their own figures and the related ones)."""
+    return {i for row in top_findings(findings) for i in row["ids"]}
 
 
-def period_inputs(wh: Warehouse, key: str, every: str) -> tuple[PeriodData, pd.DataFrame, pd.DataFrame]:
-    """What one period's briefing is built from: its data, the previous period's figures, the history."""
+def period_data(wh: Warehouse, key: str, every: str) -> PeriodData:
+    """One period's figures, documents, findings and the figures those findings name."""
     index = wh.periods.index(key)
-    previous = wh.periods[index - 1] if index > 0 else None
-    in_period = wh.figures["briefing_period"] == key
-    figures = wh.figures[in_period]
-    doc_ids = set(wh.documents.loc[wh.documents["briefing_period"] == key, "doc_id"])
-    findings = wh.findings[
-        wh.findings["figure_id"].isin(set(figures["figure_id"])) | wh.findings["doc_id"].isin(doc_ids)
-    ]
-    latest = key == wh.periods[-1]
-    data = PeriodData(
+    doc_ids = wh.doc_ids(key)
+    figures = wh.period_figures(key, doc_ids)
+    findings = wh.period_findings(key, doc_ids, figures)
+    # Only the figures the shown findings name are looked up: passing every figure of every
+    # period made each page cost as much as the whole warehouse (quadratic over a run).
+    figures_all = wh.figures_by_id(wh.named_ids(key, findings))
+    return PeriodData(
         period=key,
         every=every,
         figures=figures,
         documents=wh.documents[wh.documents["doc_id"].isin(doc_ids)],
         findings=findings,
-        # Only the figures these findings name are looked up: passing every figure of every
-        # period made each page cost as much as the whole warehouse (quadratic over a run).
-        figures_all=wh.figures[wh.figures["figure_id"].isin(referenced_figure_ids(findings))],
-        figure_periods=wh.periods_of_figures(),
+        figures_all=figures_all,
+        figure_periods=dict(zip(figures_all["figure_id"], figures_all["briefing_period"], strict=True)),
         sources=wh.sources[wh.sources["doc_id"].isin(doc_ids)],
-        previous_period=previous,
+        previous_period=wh.periods[index - 1] if index > 0 else None,
         # Rejected files have no publication date: the latest briefing reports them.
-        rejected=wh.sources[wh.sources["status"] == "rejected"] if latest else None,
+        rejected=wh.sources[wh.sources["status"] == "rejected"] if key == wh.periods[-1] else None,
     )
-    prev_figures = wh.figures[wh.figures["briefing_period"] == previous]
-    history = wh.figures[wh.figures["briefing_period"] <= key]
-    return data, prev_figures, history
+
+
+def page_inputs(wh: Warehouse, data: PeriodData) -> PageJob:
+    """A period's data with the previous period's figures (for what is new) and the share history."""
+    previous = data.previous_period
+    # What is new compares entity, metric, period and unit only: send just those.
+    news_columns = ["figure_id", "entity", "metric", "period", "unit"]
+    prev_figures = wh.period_figures(previous, wh.doc_ids(previous)) if previous else data.figures.iloc[0:0]
+    return data, prev_figures[news_columns], wh.shares_until(data.period)
+
+
+def period_inputs(wh: Warehouse, key: str, every: str) -> PageJob:
+    """What one period's briefing is built from: its data, the previous period's figures, the history."""
+    return page_inputs(wh, period_data(wh, key, every))
 
 
 def build_period(wh: Warehouse, key: str, every: str) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -147,11 +246,25 @@ def render_period_page(
     return RenderedPage(html, csv_text, json_text, export_findings(data.findings), view["counts"])
 
 
-def page_job(wh: Warehouse, key: str, every: str) -> tuple[PeriodData, pd.DataFrame, pd.DataFrame]:
-    """A period's inputs, cut to what the page uses, so they are cheap to send to a worker."""
-    data, prev_figures, history = period_inputs(wh, key, every)
-    # History only feeds the market-share chart: send those rows, not every earlier figure.
-    return data, prev_figures, share_history(history)
+PageJob = tuple[PeriodData, pd.DataFrame, pd.DataFrame]
+
+
+def page_jobs(
+    wh: Warehouse, keys: list[str], every: str, done: dict[str, str], forced: str | None, skipped: list[str]
+) -> Iterator[tuple[str, str, PageJob]]:
+    """Each period to render, with its input hash and inputs, read once and one period at a time.
+
+    A period whose inputs hash as recorded in done (period -> hash, page still on disk) is added
+    to skipped instead, unless it is the forced one.
+    """
+    history = history_digests(wh)
+    for key in keys:
+        data = period_data(wh, key, every)
+        digest = input_hash(data, every, history)
+        if done.get(key) == digest and key != forced:
+            skipped.append(key)
+            continue
+        yield key, digest, page_inputs(wh, data)
 
 
 # Pages rendered at once in worker processes: enough to keep the cores busy, few enough that the
@@ -161,26 +274,27 @@ MIN_POOL_PAGES = 4
 
 
 def render_pages(
-    wh: Warehouse, keys: list[str], every: str, now: datetime
-) -> Iterator[tuple[str, RenderedPage]]:
-    """Render the pages of keys in order: in worker processes when there are many and cores to use."""
+    jobs: Iterator[tuple[str, str, PageJob]], now: datetime
+) -> Iterator[tuple[str, str, RenderedPage]]:
+    """Render pages in order: in worker processes when there are many and cores to use."""
     workers = parallel.worker_count()
-    if workers < 2 or len(keys) < MIN_POOL_PAGES:
-        for key in keys:
-            yield key, render_period_page(*page_job(wh, key, every), now)
+    first = list(itertools.islice(jobs, MIN_POOL_PAGES))
+    if workers < 2 or len(first) < MIN_POOL_PAGES:
+        for key, digest, job in itertools.chain(first, jobs):
+            yield key, digest, render_period_page(*job, now)
         return
-    pending: deque[tuple[str, Future[RenderedPage]]] = deque()
-    todo = iter(keys)
+    pending: deque[tuple[str, str, Future[RenderedPage]]] = deque()
+    todo = itertools.chain(first, jobs)
     try:
         while True:
-            for key in todo:
-                pending.append((key, parallel.submit_in_process(render_period_page, *page_job(wh, key, every), now)))
+            for key, digest, job in todo:
+                pending.append((key, digest, parallel.submit_in_process(render_period_page, *job, now)))
                 if len(pending) >= workers * PAGES_IN_FLIGHT_PER_WORKER:
                     break
             if not pending:
                 return
-            key, future = pending.popleft()
-            yield key, future.result()
+            key, digest, future = pending.popleft()
+            yield key, digest, future.result()
     finally:
         parallel.shutdown_pool()
 
@@ -200,11 +314,8 @@ def frame_digest(frame: pd.DataFrame | None) -> str:
 
 
 def history_digests(wh: Warehouse) -> dict[str, str]:
-    """period -> hash of the figures of that period and every earlier one, in one pass over the figures."""
-    per_period = {
-        str(key): frame_digest(group.drop(columns=["briefing_period"]))
-        for key, group in wh.figures.groupby("briefing_period", sort=True)
-    } if not wh.figures.empty else {}
+    """period -> hash of the figures of that period and every earlier one."""
+    per_period = wh.period_digests()
     chained: dict[str, str] = {}
     running = hashlib.sha256()
     for key in wh.periods:
@@ -213,16 +324,15 @@ def history_digests(wh: Warehouse) -> dict[str, str]:
     return chained
 
 
-def input_hash(wh: Warehouse, key: str, every: str, history: dict[str, str]) -> str:
+def input_hash(data: PeriodData, every: str, history: dict[str, str]) -> str:
     """Hash of everything a period's page is built from and of the rendering code.
 
     Equal inputs give an equal page, so an unchanged briefing is skipped without building its
     view (charts are the expensive part); the clock is not part of it.
     """
-    data, _, _ = period_inputs(wh, key, every)
     digest = hashlib.sha256(renderer_fingerprint().encode())
     parts = [
-        every, key, data.previous_period or "", history[key],
+        every, data.period, data.previous_period or "", history[data.period],
         frame_digest(data.figures), frame_digest(data.documents),
         # run_id names the validation run, not what it found: leave it out so reruns match.
         frame_digest(data.findings.drop(columns=["run_id"], errors="ignore")),
@@ -309,22 +419,13 @@ def write_reports(
     wanted = [period] if period else wh.periods
     out_dir = settings.briefings_dir
     out_dir.mkdir(parents=True, exist_ok=True)
-    previous = store.read_briefing_hashes(con, every)
+    recorded_hashes = store.read_briefing_hashes(con, every)
+    # Only pages still on disk count as done.
+    done = {k: h for k, h in recorded_hashes.items() if (out_dir / f"briefing-{k}.html").exists()}
     summary = ReportSummary()
     recorded = []
-    history = history_digests(wh)
-    to_render: list[str] = []
-    digests: dict[str, str] = {}
-    for key in wanted:
-        digest = input_hash(wh, key, every, history)
-        stem = f"briefing-{key}"
-        html_path = out_dir / f"{stem}.html"
-        if previous.get(key) == digest and html_path.exists() and key != period:
-            summary.skipped.append(key)
-            continue
-        to_render.append(key)
-        digests[key] = digest
-    for key, page in render_pages(wh, to_render, every, now):
+    jobs = page_jobs(wh, wanted, every, done, period, summary.skipped)
+    for key, digest, page in render_pages(jobs, now):
         stem = f"briefing-{key}"
         html_path = out_dir / f"{stem}.html"
         _write_atomic(out_dir / f"{stem}.csv", page.csv_text)
@@ -333,7 +434,7 @@ def write_reports(
         _write_atomic(html_path, page.html)
         summary.written.append(str(html_path))
         recorded.append({
-            "every": every, "period": key, "path": str(html_path), "content_hash": digests[key],
+            "every": every, "period": key, "path": str(html_path), "content_hash": digest,
             "figures": page.counts["figures"], "documents": page.counts["documents"],
             "flagged": page.counts["flagged"],
         })

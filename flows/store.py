@@ -425,3 +425,58 @@ def read_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
 def write_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     """Write one value to the meta table."""
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+# Reads for the report stage, one period at a time, so its memory does not grow with the corpus.
+
+_FIGURES_WITH_DOCUMENT = (
+    ", ".join(f'f."{c}"' for c in FIGURE_COLUMNS)
+    + ", d.published_at, d.title AS doc_title, d.source AS doc_source, d.first_path AS doc_path "
+    "FROM figures f JOIN documents d USING (doc_id)"
+)
+
+
+def read_figures_of_documents(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> pd.DataFrame:
+    """The figures of the given documents, as read_figures returns them (same columns and order)."""
+    with _registered(con, "_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype="str")):
+        return con.execute(
+            f"SELECT {_FIGURES_WITH_DOCUMENT} WHERE f.doc_id IN (SELECT doc_id FROM _ids) "
+            "ORDER BY f.doc_id, f.start, f.figure_id"
+        ).df()
+
+
+def read_figures_by_id(con: duckdb.DuckDBPyConnection, figure_ids: Sequence[str]) -> pd.DataFrame:
+    """The given figures, as read_figures returns them (same columns and order)."""
+    with _registered(con, "_ids", pd.DataFrame({"figure_id": list(figure_ids)}, dtype="str")):
+        return con.execute(
+            f"SELECT {_FIGURES_WITH_DOCUMENT} WHERE f.figure_id IN (SELECT figure_id FROM _ids) "
+            "ORDER BY f.doc_id, f.start, f.figure_id"
+        ).df()
+
+
+def read_findings_of_documents(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> pd.DataFrame:
+    """The findings about the given documents or any of their figures, in a total order."""
+    with _registered(con, "_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype="str")):
+        return con.execute(
+            f"SELECT {', '.join(RESULT_COLUMNS)} FROM validation_results "
+            "WHERE doc_id IN (SELECT doc_id FROM _ids) OR figure_id IN "
+            "(SELECT figure_id FROM figures WHERE doc_id IN (SELECT doc_id FROM _ids)) "
+            "ORDER BY severity, rule, figure_id, doc_id, message, related_figure_ids, run_id"
+        ).df()
+
+
+def read_figures_where(con: duckdb.DuckDBPyConnection, metric: str, unit: str) -> pd.DataFrame:
+    """The figures of one metric and unit that have an entity and a value (the share chart's history)."""
+    return con.execute(
+        f"SELECT {_FIGURES_WITH_DOCUMENT} WHERE f.metric = ? AND f.unit = ? "
+        "AND f.entity IS NOT NULL AND f.value IS NOT NULL ORDER BY f.doc_id, f.start, f.figure_id",
+        [metric, unit],
+    ).df()
+
+
+def read_figure_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
+    """doc_id -> (figure count, order-independent hash of its figures), computed inside DuckDB."""
+    rows = con.execute(
+        "SELECT doc_id, count(*), sum(hash(f)::HUGEINT) FROM figures f GROUP BY doc_id"
+    ).fetchall()
+    return {str(doc): (int(n), int(h)) for doc, n, h in rows}

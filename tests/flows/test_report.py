@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,13 @@ from typer.testing import CliRunner
 
 from briefing.cli import app
 from briefing.settings import Settings
-from flows import store
-from flows.reporting import write_reports
+from flows import reporting, store
+from flows.reporting import build_period, read_warehouse, write_reports
 
 SAMPLE = Path(__file__).resolve().parents[1] / "reports" / "data" / "briefing_sample.json"
+sys.path.insert(0, str(SAMPLE.parents[1]))
+from report_samples import load_warehouse  # noqa: E402  (tests/reports is not a package)
+
 CLOCK = datetime(2025, 5, 12, 7, 0)
 
 
@@ -113,3 +117,19 @@ def test_cli_report_takes_the_kind_from_the_period(prefect_harness: None, settin
     bad = runner.invoke(app, ["report", "--every", "month", "--period", "2025-W19"])
     assert bad.exit_code == 2
     assert "is a week" in bad.output
+
+
+@pytest.mark.parametrize(("every", "window"), [("week", 1), ("week", 8), ("month", 8)])
+def test_reading_per_period_from_duckdb_builds_the_same_pages_as_frames(
+    settings: Settings, every: str, window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reporting, "PERIODS_PER_READ", window)
+    frames = load_warehouse(every)
+    with store.connect(settings.db_path, read_only=True) as con:
+        wh = read_warehouse(con, every)
+        assert wh.periods == frames.periods
+        for key in wh.periods:
+            view, figures = build_period(wh, key, every)
+            expected, expected_figures = build_period(frames, key, every)
+            assert view == expected
+            assert sorted(figures["figure_id"]) == sorted(expected_figures["figure_id"])
