@@ -7,17 +7,23 @@ from dataclasses import dataclass
 from datetime import date
 
 # The spec's forms; a span joins two single forms with "..".
-SINGLE_PERIOD = r"(?:FY\d{4}|\d{4}(?:-Q[1-4]|-H[12]|-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?)"
+SINGLE_PERIOD = (
+    r"(?:FY\d{4}(?:-Q[1-4]|-H[12])?|\d{4}(?:-Q[1-4]|-H[12]|-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?)"
+)
 PERIOD_REGEX = rf"^{SINGLE_PERIOD}(?:\.\.{SINGLE_PERIOD})?$"
 
 _FORMS = [
+    # A company's fiscal quarters and halves (FY2026-Q3): their own grains, never compared
+    # with calendar ones (NVIDIA's FY2026-Q3 is not 2026-Q3).
+    ("FYQ", re.compile(r"^FY(\d{4})-Q([1-4])$")),
+    ("FYH", re.compile(r"^FY(\d{4})-H([12])$")),
     ("Q", re.compile(r"^(\d{4})-Q([1-4])$")),
     ("H", re.compile(r"^(\d{4})-H([12])$")),
     ("M", re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
     ("FY", re.compile(r"^FY(\d{4})$")),
     ("Y", re.compile(r"^(\d{4})$")),
 ]
-_STEPS_PER_YEAR = {"Q": 4, "H": 2, "M": 12, "FY": 1, "Y": 1}
+_STEPS_PER_YEAR = {"FYQ": 4, "FYH": 2, "Q": 4, "H": 2, "M": 12, "FY": 1, "Y": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,8 @@ class Period:
     def label(self) -> str:
         """The spec's text form of the period."""
         year, part = divmod(self.index, _STEPS_PER_YEAR[self.grain])
+        if self.grain in {"FYQ", "FYH"}:
+            return f"FY{year}-{self.grain[-1]}{part + 1}"
         if self.grain == "Q":
             return f"{year}-Q{part + 1}"
         if self.grain == "H":
@@ -80,5 +88,9 @@ def period_date(text: object) -> date | None:
     if period is None:
         return None
     year, part = divmod(period.index, _STEPS_PER_YEAR[period.grain])
+    if period.grain.startswith("FY"):
+        # Without the company's fiscal calendar, its year's first day is unknown: use the
+        # start of the calendar year the fiscal year is named after (close enough for FX).
+        return date(year, 1, 1)
     month = {"Q": part * 3 + 1, "H": part * 6 + 1, "M": part + 1}.get(period.grain, 1)
     return date(year, month, 1)

@@ -703,7 +703,7 @@ def _levels_by_period(
         period = parse_period(fact.period)
         if period is None or fact.value <= 0:
             continue
-        grain = ("Y", "FY", "H", "Q", "M").index(period.grain)
+        grain = ("Y", "FY", "H", "Q", "M", "FYQ", "FYH").index(period.grain)
         series[(fact.entity, fact.metric, fact.unit, kind_class(fact.kind), grain)][period.index].append(fact)
     return series
 
@@ -789,7 +789,7 @@ def check_growth_arithmetic(facts: list[Fact], settings: RuleSettings = DEFAULT_
         if period is None:
             continue
         candidates = [period.year_earlier()]
-        if period.grain in ("Q", "H", "M"):
+        if period.grain in ("Q", "H", "M", "FYQ", "FYH"):
             candidates.append(period.shifted(-1))
         checked: list[tuple[Period, list[Fact], list[Fact], float]] = []
         for earlier in candidates:

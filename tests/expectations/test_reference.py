@@ -64,7 +64,9 @@ def test_fx_table_rejects_bad_rows() -> None:
     [("2024", True), ("2024-Q4", True), ("2024-H2", True), ("2025-05", True), ("2025-09-24", True),
      ("FY2026", True), ("2025..2027", True), ("FY2026..FY2027", True), ("2024-Q1..2024-Q3", True),
      ("2024-Q5", False), ("2024-13", False), ("FY26", False), ("last year", False), ("2024-H3", False),
-     ("2025-09-32", False), ("2025...2027", False)],
+     ("2025-09-32", False), ("2025...2027", False),
+     # a company's fiscal quarters and halves, as the extractor writes them
+     ("FY2026-Q3", True), ("FY2027-Q1..FY2027-Q3", True), ("FY2026-H1", True), ("FY2026-Q5", False)],
 )
 def test_period_regex(period: str, ok: bool) -> None:
     assert bool(re.match(PERIOD_REGEX, period)) is ok
@@ -76,3 +78,10 @@ def test_periods_step_and_date() -> None:
     assert parse_period("FY2026").year_earlier().label() == "FY2025"  # type: ignore[union-attr]
     assert parse_period("2025..2027") is None and parse_period(None) is None
     assert period_date("2024-H2") == date(2024, 7, 1) and period_date("2025..2027") == date(2025, 1, 1)
+
+
+def test_fiscal_quarters_step_within_their_own_calendar() -> None:
+    fq = parse_period("FY2026-Q1")
+    assert fq is not None and fq.grain == "FYQ"
+    assert fq.shifted(-1).label() == "FY2025-Q4" and fq.year_earlier().label() == "FY2025-Q1"
+    assert fq != parse_period("2026-Q1")  # NVIDIA's FY2026-Q1 is not calendar 2026-Q1
