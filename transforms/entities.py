@@ -61,7 +61,7 @@ _UNLISTED = re.compile(
     r"|(?P<actor>(?:(?<![^\n])|(?<=[.;:!?\n]\s)|(?<=[a-z,] ))(?P<actor_name>[A-Z][a-z]{2,}[A-Za-z]*)\s+"
     r"(?:reported|posted|said|announced|launched|released|raised|invested|plans|expects|unveiled|"
     r"generated|recorded|booked|shipped|sold)\b)"
-    r"|(?P<camel>(?<![\w-])(?:[A-Z][a-z]+[A-Z][A-Za-z]+|i[A-Z][A-Za-z]+)(?:-[A-Z]+)?(?![\w-]))"
+    r"|(?P<camel>(?<![\w-])(?:[A-Z][a-z]+[A-Z][A-Za-z]+|i[A-Z][A-Za-z]+)(?:-[A-Z][A-Z0-9.]*)?(?![\w-]))"
     r")"
 )
 _NOT_NAMES = frozenset(
@@ -194,6 +194,12 @@ class EntityCatalog:
             for name in (ent.canonical, *ent.aliases):
                 if name:
                     self._by_alias.setdefault(name, ent)
+        # Names the text writes in another case ("HunYuan" for Hunyuan), looked up only for
+        # capitalised names found by their shape; short aliases ("Arm", "Meta") are left out.
+        self._by_folded: dict[str, Entity] = {}
+        for name, ent in self._by_alias.items():
+            if len(name) >= 5:
+                self._by_folded.setdefault(name.casefold(), ent)
         # Longest alias first so "Alibaba Cloud" wins over "Alibaba" at the same position.
         names = sorted(self._by_alias, key=len, reverse=True)
         if names:
@@ -285,9 +291,13 @@ class EntityCatalog:
             i = bisect_left(taken, (start, start))
             if (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
                 continue
-            known = self._by_alias.get(name)
+            known = self._by_alias.get(name) or self._by_folded.get(name.casefold())
+            head, dash, tail = name.partition("-")
+            family = None if known or not dash else self._by_folded.get(head.casefold())
             if known is not None:
                 mentions.append(Mention(start, end, known.canonical, known.kind, True))
+            elif family is not None:  # "HunYuan-T2": the listed family, then its version as written
+                mentions.append(Mention(start, end, f"{family.canonical}-{tail}", family.kind, True))
             else:
                 mentions.append(Mention(start, end, name, "other", False))
             insort(taken, (start, end))
@@ -349,7 +359,7 @@ def _suffix_name(text: str, m: re.Match[str]) -> tuple[int, int, str] | None:
 # A version or tier written after a product name makes the mention more specific:
 # "ERNIE 4.5 Turbo", "Doubao 1.6", "Doubao Pro", "GB200 NVL72", "ERNIE X1.1".
 _VERSION_SUFFIX = re.compile(
-    r"(?:[ -](?:[VRXvrx]?\d{1,2}(?:\.\d{1,2})+|[VRX]\d{1,2}|\d{1,2}(?![\d.,%]|\s*(?:[A-Za-z]|\$))"
+    r"(?:[ -](?:[VRXvrx]?\d{1,2}(?:\.\d{1,2})+|[A-Z]\d{1,2}(?![\w,%]|\.\d)|\d{1,2}(?![\d.,%]|\s*(?:[A-Za-z]|\$))"
     r"|[A-Z]{2,4}\d{1,3}(?![\w.,%])))?"
     r"(?:[ -](?:Turbo|Pro|Lite|Max|Plus|Mini|Flash|Ultra|Thinking|Instruct|Preview|Omni|Vision)\b)*"
 )

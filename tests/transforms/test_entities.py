@@ -154,3 +154,9 @@ def test_a_person_before_said_is_not_an_organisation(catalog: EntityCatalog, tex
 def test_a_family_name_with_a_suffix_keeps_the_written_family(catalog: EntityCatalog) -> None:
     # canonical "Kling AI"; the version is of the family as written
     assert _names(catalog, "Kling 2.1 Pro rolled out.") == ["Kling 2.1 Pro"]
+
+
+def test_a_listed_name_written_in_another_case_is_still_found() -> None:
+    catalog = EntityCatalog.from_csv_text("canonical,kind,aliases\nHunyuan,product,Tencent Hunyuan\n")
+    names = [m.canonical for m in catalog.find_mentions("Tencent unveils HunYuan-T2 reasoning model.")]
+    assert names == ["Hunyuan-T2"]
