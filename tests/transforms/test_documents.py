@@ -183,3 +183,25 @@ def test_document_id_is_the_hash_of_the_stored_text() -> None:
     b = parse_document(ARTICLE.replace("\n", "\r\n").encode("utf-16"), "b.md", max_bytes=LIMIT)
     assert a.doc_id == b.doc_id == document_id(a.text)
     assert a.doc_id != parse_document(b"Other text 5%.", "c.txt", max_bytes=LIMIT).doc_id
+
+
+def _repair_with_ftfy(text: str) -> str:
+    """repair_text without its ASCII fast path: the reference it must agree with."""
+    import unicodedata
+
+    import ftfy
+
+    from transforms.documents import clean_text
+
+    fixed = ftfy.fix_text(
+        text, unescape_html=False, normalization="NFC", fix_latin_ligatures=False,
+        fix_character_width=False, uncurl_quotes=False,
+    )
+    return clean_text(unicodedata.normalize("NFC", fixed))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_ascii_fast_path_repairs_like_ftfy(text: str) -> None:
+    from transforms.documents import repair_text
+
+    assert repair_text(text) == _repair_with_ftfy(text)
