@@ -230,7 +230,7 @@ _BUSINESS_GROWTH = re.compile(
 )
 _PER_UNIT = re.compile(
     r"\s*(?:per|a|an|/|for\s+(?:every|each))\s+(?:(?P<share>share|ADS|ADR)\b|(?:thousand\s+|million\s+|1,?000\s+|1\s+million\s+)?"
-    r"(?:(?:input|output|cached|GPU|[\w-]+)\s+){0,2}?(?:tokens?|tok|hours?|GPU|month|year|user|seat|image|minute|second|query|call|unit|kilowatt[- ]hour|kilowatt|kWh|MWh|GB|TB|chip))",
+    r"(?:(?:input|output|cached|GPU|[\w-]+)\s+){0,2}?(?:tokens?|tok|hours?|GPU|month|year|user|seat|image|minute|second|query|call|unit|kilowatt[- ]hour|kilowatt|kWh|MWh|GB|TB|chip)\b(?!\s+(?:earlier|ago|before|later)\b))",
     _I,
 )
 _NON_MONEY = frozenset({"%", "pp", "bp", "x", "count", "parameters", "tokens", "W", "Wh", "B"})
@@ -1263,6 +1263,10 @@ class _Attributor:
             value = self.report_period
         if value is None and self.published and _EVENT_RE.search(self.text, sent.start, sent.end):
             value = f"{self.published.year}-{self.published.month:02d}"
+        if value is not None and basis != "change" and _YEAR_EARLIER_AFTER.match(self.text, fig.end):
+            # "from 8.08 trillion won a year earlier": the comparison base, a year before
+            # ("up 14.9% from the same period last year" is this period's growth: not shifted)
+            value = _year_before(value)
         if value is not None and metric not in _DAILY_METRICS:
             value = coarsen_to_month(value)
         return value
@@ -1441,6 +1445,23 @@ def _scan_cues(low: str) -> list[tuple[int, int, str]]:
             ]
         out.append((m.start(), m.end(), _CUE_METRIC[m.lastgroup or ""]))
     return out
+
+
+_YEAR_EARLIER_AFTER = re.compile(
+    r"(?:[ \t]+[A-Za-z]+)?[ \t]*(?:a\s+year\s+(?:earlier|ago|before)|(?:in|for|during|from)\s+the\s+same\s+(?:period|quarter|month|time)"
+    r"\s+(?:of\s+|in\s+)?(?:last|the\s+previous|the\s+prior|a|one)\s+year(?:\s+(?:earlier|ago|before))?"
+    r"|(?:in|for)\s+the\s+(?:previous|prior)\s+year|the\s+(?:previous|prior)\s+year)\b",
+    _I,
+)
+_YEAR_IN_PERIOD = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _year_before(value: str) -> str:
+    """The same period one year earlier: 2025-Q4 -> 2024-Q4, FY2026-Q3 -> FY2025-Q3, spans too."""
+    shifted = _YEAR_IN_PERIOD.sub(lambda m: str(int(m.group(1)) - 1), value)
+    if "-02-29" in shifted:  # no 29 February a year before a leap day
+        shifted = shifted.replace("-02-29", "-02-28")
+    return shifted
 
 
 def _period_key(value: str) -> tuple[int, int]:

@@ -323,7 +323,11 @@ def find_periods(
             y = int(yy) if yy else _year_of_recent_month(month, published, ctx_year)
             d = _safe_date(y, month, day) if y else None
             if d:
-                values, precision, ctx_year, ctx_date = (d.isoformat(),), "day", d.year, d
+                values, precision, ctx_date = (d.isoformat(),), "day", d
+                if published is None or abs((published - d).days) > 7:
+                    # A dateline ("SEOUL, Jan. 29") dates the story, not the year of the
+                    # quarters it reports: "fourth-quarter" on Jan. 29, 2026 is 2025-Q4.
+                    ctx_year = d.year
         elif kind == "my":
             if not _MONTH_CASED.match(g["mym"]):
                 continue
