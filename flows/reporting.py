@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from briefing.settings import Settings
@@ -22,6 +23,7 @@ from reports.calendar import check_period, describe_period, period_bounds, perio
 from reports.charts import share_history
 from reports.render import render_briefing, render_index, renderer_fingerprint
 from reports.view import (
+    MAX_SIDES,
     SEVERITY_ORDER,
     PeriodData,
     build_briefing_view,
@@ -146,7 +148,7 @@ class Warehouse:
     def _dated(self, figures: pd.DataFrame) -> pd.DataFrame:
         """Figures of dated documents, each with its document's period."""
         periods = dict(zip(self.documents["doc_id"], self.documents["briefing_period"], strict=True))
-        figures = figures[figures["doc_id"].isin(periods)]
+        figures = figures[_isin(figures["doc_id"], set(periods))]
         return figures.assign(briefing_period=[periods[d] for d in figures["doc_id"]])
 
 
@@ -156,7 +158,12 @@ PERIODS_PER_READ = 8
 
 def _findings_about(findings: pd.DataFrame, doc_ids: list[str], figures: pd.DataFrame) -> pd.DataFrame:
     """The findings about the given documents or any of the given figures."""
-    return findings[findings["figure_id"].isin(set(figures["figure_id"])) | findings["doc_id"].isin(doc_ids)]
+    return findings[_isin(findings["figure_id"], set(figures["figure_id"])) | _isin(findings["doc_id"], set(doc_ids))]
+
+
+def _isin(column: pd.Series, values: set[Any]) -> np.ndarray:
+    """column.isin(values) as a mask; pandas' isin on arrow strings boxed every value of a large set."""
+    return np.fromiter((v in values for v in column.tolist()), dtype=bool, count=len(column))
 
 
 def read_warehouse(con: duckdb.DuckDBPyConnection, every: str) -> Warehouse:
@@ -178,7 +185,7 @@ def read_warehouse(con: duckdb.DuckDBPyConnection, every: str) -> Warehouse:
 
 def shown_figure_ids(findings: pd.DataFrame) -> set[str]:
     """Every figure the findings a page shows name (their own figures and the related ones)."""
-    return {i for row in top_findings(findings) for i in row["ids"]}
+    return {i for row in top_findings(findings) for i in row["ids"][:MAX_SIDES]}
 
 
 def period_data(wh: Warehouse, key: str, every: str) -> PeriodData:

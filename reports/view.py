@@ -33,6 +33,8 @@ UNATTRIBUTED = "Unattributed"
 MAX_FIGURES_PER_ENTITY = 8
 MAX_ENTITY_SECTIONS = 20
 MAX_FINDINGS = 40
+# A finding about a large group names up to 20 related figures: show a few with their evidence.
+MAX_SIDES = 6
 MAX_NEW_FIGURES = 30
 MAX_DOCUMENTS = 60
 
@@ -302,14 +304,15 @@ def top_findings(findings: pd.DataFrame, limit: int = MAX_FINDINGS) -> list[dict
 def build_findings(data: PeriodData, links: Links) -> list[dict[str, Any]]:
     """The top findings with every figure each involves (both sides of a conflict) and its message."""
     shown = top_findings(data.findings)
-    named = {i for row in shown for i in row["ids"]}
+    named = {i for row in shown for i in row["ids"][:MAX_SIDES]}
     by_id = {r["figure_id"]: r for r in _records(data.figures_all[data.figures_all["figure_id"].isin(named)])}
     return [
         {
             "severity": row["severity"],
             "rule": row["rule"],
             "message": row["message"],
-            "sides": [_side(i, data, by_id, links) for i in row["ids"]],
+            "sides": [_side(i, data, by_id, links) for i in row["ids"][:MAX_SIDES]],
+            "more_sides": max(0, len(row["ids"]) - MAX_SIDES),
         }
         for row in shown
     ]

@@ -45,6 +45,8 @@ def big_warehouse() -> Warehouse:
                  "figure_id": f"g{n:04d}", "doc_id": docs[n % DOCS]["doc_id"],
                  "related_figure_ids": f"g{(n + 1) % 600:04d},g-old", "message": f"disagrees {n}"}
                 for n in range(0, 600, 5)]
+    # A conflict over a large group names up to 20 related figures.
+    findings[0]["related_figure_ids"] = ",".join(f"g{n:04d}" for n in range(1, 21))
     documents = pd.DataFrame(docs)
     return Warehouse(
         figures=pd.DataFrame(figures), documents=documents,
@@ -66,6 +68,8 @@ def test_sections_are_capped_and_say_what_they_leave_out() -> None:
     # Most severe first: every error is shown before any warning.
     assert [f["severity"] for f in page["findings"]] == sorted(
         (f["severity"] for f in page["findings"]), key=view.SEVERITY_ORDER.__getitem__)
+    assert all(len(f["sides"]) <= view.MAX_SIDES for f in page["findings"])
+    assert page["findings"][0]["more_sides"] == 21 - view.MAX_SIDES
     assert len(page["news"]["figures"]) == view.MAX_NEW_FIGURES and page["news"]["more_figures"] > 0
     assert len(page["documents"]) == view.MAX_DOCUMENTS < page["counts"]["documents"] == DOCS
     html = render_briefing(page, generated_at=CLOCK)
