@@ -844,3 +844,27 @@ def run_rules(inputs: RuleInputs, settings: RuleSettings = DEFAULT_SETTINGS) -> 
         *check_sequences(facts, settings),
         *check_growth_arithmetic(facts, settings),
     ]
+
+
+def run_document_rules(inputs: RuleInputs, settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
+    """The rules within one document (an amount and its conversion), over whole documents' figures.
+
+    The figures need no sentence; texts need only the documents of those figures.
+    """
+    return check_currency_pairs(build_facts(inputs.figures, inputs.fx), inputs.texts, settings)
+
+
+def run_group_rules(
+    figures: pd.DataFrame, fx: FxTable | None = None, settings: RuleSettings = DEFAULT_SETTINGS
+) -> list[Finding]:
+    """The rules across documents (conflicts, sequences, growth arithmetic) over whole groups' figures.
+
+    Each of them compares only figures with the same entity_key and metric, so the figures may be
+    given one such group at a time (members in the order of the whole table: ties follow it).
+    """
+    facts = build_facts(figures, fx)
+    return [
+        *check_conflicts(facts, settings),
+        *check_sequences(facts, settings),
+        *check_growth_arithmetic(facts, settings),
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ class SuiteInput:
 
     suite: str
     frame: pd.DataFrame
+    part: str | None = None  # "part 2 of 5" when a table is validated in parts: names its asset
 
 
 def load_suite_json(name: str, suites_dir: Path = SUITES_DIR) -> dict[str, Any]:
@@ -118,44 +119,81 @@ def _findings(name: str, frame: pd.DataFrame, validation: Any) -> list[dict[str,
     return findings
 
 
+class SuiteSession:
+    """One GX context in which frames are validated one at a time; Data Docs are built once at the end.
+
+    A large table is validated in parts (each its own asset and validation, so each shows in the
+    Data Docs), which keeps memory to one part's frame rather than the whole table's.
+    """
+
+    def __init__(
+        self,
+        parameters: Mapping[str, Any],
+        docs_dir: Path | None = None,
+        suites_dir: Path = SUITES_DIR,
+        run_name: str | None = None,
+    ) -> None:
+        _quiet_gx()
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        self.parameters = dict(parameters)
+        self.docs_dir = docs_dir
+        self.suites_dir = suites_dir
+        self.context = _context(docs_dir)
+        self.run_id = RunIdentifier(run_name=run_name) if run_name else None
+        self.source = self.context.data_sources.add_pandas("briefing")
+        self.suites: dict[str, Any] = {}
+
+    def _suite(self, name: str) -> Any:
+        """The named suite, added to the context on first use."""
+        import great_expectations as gx
+
+        if name not in self.suites:
+            data = load_suite_json(name, self.suites_dir)
+            self.suites[name] = self.context.suites.add(gx.ExpectationSuite(**data))
+        return self.suites[name]
+
+    def validate(self, item: SuiteInput) -> list[dict[str, Any]]:
+        """Validate one frame with its suite; return one finding per failing row."""
+        import great_expectations as gx
+
+        if item.frame.empty:
+            return []
+        frame = item.frame.reset_index(drop=True)
+        frame[ROW_COLUMN] = range(len(frame))
+        name = item.suite if item.part is None else f"{item.suite} {item.part}"
+        batch_definition = self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
+        definition = self.context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch_definition, suite=self._suite(item.suite))
+        )
+        validation = definition.run(
+            batch_parameters={"dataframe": frame},
+            expectation_parameters=self.parameters,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": [ROW_COLUMN],
+            },
+            run_id=self.run_id,
+        )
+        return _findings(item.suite, frame, validation)
+
+    def finish(self) -> None:
+        """Build the Data Docs of every validation run in this session, if asked for."""
+        if self.docs_dir is not None:
+            self.context.build_data_docs()
+
+
 def run_suites(
-    inputs: list[SuiteInput],
+    inputs: Iterable[SuiteInput],
     parameters: Mapping[str, Any],
     docs_dir: Path | None = None,
     suites_dir: Path = SUITES_DIR,
     run_name: str | None = None,
 ) -> list[dict[str, Any]]:
     """Validate each frame with its suite; return one finding per failing row; build Data Docs if asked."""
-    _quiet_gx()
-    import great_expectations as gx
-    from great_expectations.core.run_identifier import RunIdentifier
-
-    context = _context(docs_dir)
-    run_id = RunIdentifier(run_name=run_name) if run_name else None
-    source = context.data_sources.add_pandas("briefing")
+    session = SuiteSession(parameters, docs_dir, suites_dir, run_name)
     findings: list[dict[str, Any]] = []
     for item in inputs:
-        if item.frame.empty:
-            continue
-        frame = item.frame.reset_index(drop=True)
-        frame[ROW_COLUMN] = range(len(frame))
-        suite = context.suites.add(gx.ExpectationSuite(**load_suite_json(item.suite, suites_dir)))
-        batch_definition = source.add_dataframe_asset(item.suite).add_batch_definition_whole_dataframe(
-            "all"
-        )
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=item.suite, data=batch_definition, suite=suite)
-        )
-        validation = definition.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=dict(parameters),
-            result_format={
-                "result_format": "COMPLETE",
-                "unexpected_index_column_names": [ROW_COLUMN],
-            },
-            run_id=run_id,
-        )
-        findings.extend(_findings(item.suite, frame, validation))
-    if docs_dir is not None:
-        context.build_data_docs()
+        findings.extend(session.validate(item))
+    session.finish()
     return findings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,8 +13,14 @@ import pandas as pd
 from expectations import data_docs
 from expectations.prepare import prepare_documents, prepare_figures
 from expectations.reference import FxTable, known_units
-from expectations.rules import DEFAULT_SETTINGS, RuleInputs, RuleSettings, run_rules
-from expectations.suites import SuiteInput, run_suites
+from expectations.rules import (
+    DEFAULT_SETTINGS,
+    RuleInputs,
+    RuleSettings,
+    run_document_rules,
+    run_group_rules,
+)
+from expectations.suites import SuiteInput, SuiteSession
 
 # Findings at these severities make a figure suspect; info findings only inform.
 FLAGGING = ("error", "warning")
@@ -39,6 +47,15 @@ def _sort_key(finding: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+@dataclass(slots=True)
+class Part:
+    """Whole documents and their figures: what the GX suites and the in-document rules check together."""
+
+    figures: pd.DataFrame  # the figures suite's columns and published_at; no sentence needed
+    documents: pd.DataFrame  # doc_id and text (title optional) of the documents these figures are in
+    label: str | None = None  # "part 2 of 5" when the table is validated in parts
+
+
 def validate_figures(
     figures: pd.DataFrame,
     documents: pd.DataFrame | None = None,
@@ -52,24 +69,41 @@ def validate_figures(
     documents needs doc_id and text (title optional); fx enables the currency rules; docs_dir, when
     given, receives offline Data Docs of this run.
     """
-    outcome = ValidationOutcome()
     if documents is None:
         documents = pd.DataFrame({"doc_id": pd.Series(dtype="str"), "text": pd.Series(dtype="str")})
     if figures.empty and documents.empty:
+        return ValidationOutcome()
+    # The whole frame is one part and one group: the group rules only need whole groups.
+    return validate_parts([Part(figures, documents)], [figures], fx, docs_dir, settings, run_name)
+
+
+def validate_parts(
+    parts: Iterable[Part],
+    groups: Iterable[pd.DataFrame],
+    fx: FxTable | None = None,
+    docs_dir: Path | None = None,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+    run_name: str | None = None,
+) -> ValidationOutcome:
+    """Validate part by part (suites, in-document rules), then group by group (rules across documents).
+
+    Each of parts and groups is read lazily, one at a time, so memory holds one part or one group
+    (run_group_rules says what a group must hold) and the findings, never the whole table.
+    """
+    outcome = ValidationOutcome()
+    pending = iter(parts)
+    first = next(pending, None)
+    if first is None:
         return outcome
     if docs_dir is not None:
         data_docs.clear_docs(docs_dir)
-    findings = run_suites(
-        [
-            SuiteInput("figures", prepare_figures(figures, documents)),
-            SuiteInput("documents", prepare_documents(documents, figures)),
-        ],
-        {"known_units": known_units()},
-        docs_dir=docs_dir,
-        run_name=run_name,
-    )
-    texts = dict(zip(documents["doc_id"], documents["text"], strict=False))
-    findings.extend(run_rules(RuleInputs(figures=figures, texts=texts, fx=fx), settings))
+    session = SuiteSession({"known_units": known_units()}, docs_dir=docs_dir, run_name=run_name)
+    findings: list[dict[str, Any]] = []
+    for part in itertools.chain([first], pending):
+        findings.extend(_check_part(session, part, fx, settings))
+    session.finish()
+    for group in groups:
+        findings.extend(run_group_rules(group, fx, settings))
     outcome.results = sorted(findings, key=_sort_key)
     outcome.suspect_figure_ids = {
         r["figure_id"] for r in findings if r["figure_id"] and r["severity"] in FLAGGING
@@ -79,3 +113,15 @@ def validate_figures(
         data_docs.make_offline(docs_dir)
         outcome.data_docs_index = docs_dir / "index.html"
     return outcome
+
+
+def _check_part(
+    session: SuiteSession, part: Part, fx: FxTable | None, settings: RuleSettings
+) -> list[dict[str, Any]]:
+    """The suites' and the in-document rules' findings about one part."""
+    figures, documents = part.figures, part.documents
+    findings = session.validate(SuiteInput("figures", prepare_figures(figures, documents), part.label))
+    findings += session.validate(SuiteInput("documents", prepare_documents(documents, figures), part.label))
+    texts = dict(zip(documents["doc_id"], documents["text"], strict=False))
+    findings += run_document_rules(RuleInputs(figures=figures, texts=texts, fx=fx), settings)
+    return findings

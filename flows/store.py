@@ -480,3 +480,101 @@ def read_figure_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, i
         "SELECT doc_id, count(*), sum(hash(f)::HUGEINT) FROM figures f GROUP BY doc_id"
     ).fetchall()
     return {str(doc): (int(n), int(h)) for doc, n, h in rows}
+
+
+# Reads for validation, a bounded number of rows at a time, so its memory does not grow with the corpus.
+
+# What the per-figure suite and the in-document rules read: no sentence, no document text.
+_PART_FIGURE_COLUMNS = [c for c in FIGURE_COLUMNS if c not in ("sentence", "status")]
+# What the rules across documents read (the sentence: conflicts compare within one sentence).
+_GROUP_FIGURE_COLUMNS = [
+    "figure_id", "doc_id", "start", "end", "sentence", "value", "unit", "qualifier", "metric",
+    "basis", "entity", "period", "kind",
+]  # fmt: skip
+
+
+def read_document_ranges(con: duckdb.DuckDBPyConnection, rows_per_part: int) -> list[tuple[str, str]]:
+    """Consecutive (first, last) doc_id ranges of whole documents, about rows_per_part figures each.
+
+    A document weighs its figures plus one, so documents without figures are spread out too.
+    """
+    rows = con.execute(
+        "WITH weights AS (SELECT d.doc_id, count(f.figure_id) + 1 AS weight FROM documents d "
+        "LEFT JOIN figures f USING (doc_id) GROUP BY d.doc_id), "
+        "running AS (SELECT doc_id, sum(weight) OVER (ORDER BY doc_id ROWS UNBOUNDED PRECEDING) "
+        "- weight AS before FROM weights) "
+        "SELECT min(doc_id), max(doc_id) FROM running GROUP BY before // ? ORDER BY 1",
+        [rows_per_part],
+    ).fetchall()
+    return [(str(first), str(last)) for first, last in rows]
+
+
+def read_part(con: duckdb.DuckDBPyConnection, first: str, last: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The figures (suite columns, published_at; in read_figures order) and documents (doc_id, title, text) of a range."""
+    cols = ", ".join(f'f."{c}"' for c in _PART_FIGURE_COLUMNS)
+    figures = con.execute(
+        f"SELECT {cols}, d.published_at FROM figures f JOIN documents d USING (doc_id) "
+        "WHERE f.doc_id BETWEEN ? AND ? ORDER BY f.doc_id, f.start, f.figure_id",
+        [first, last],
+    ).df()
+    documents = con.execute(
+        "SELECT doc_id, title, text FROM documents WHERE doc_id BETWEEN ? AND ? ORDER BY doc_id",
+        [first, last],
+    ).df()
+    return figures, documents
+
+
+def read_entities(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The distinct entity names of the figures."""
+    rows = con.execute("SELECT DISTINCT entity FROM figures WHERE entity IS NOT NULL ORDER BY 1").fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def iter_figure_groups(
+    con: duckdb.DuckDBPyConnection, entity_keys: dict[str, str], rows_per_fetch: int = 50_000
+) -> Iterator[pd.DataFrame]:
+    """Figures with a metric and a keyed entity, one frame per (entity key, metric), streamed.
+
+    entity_keys maps stored entity names to the key they are grouped by ("Alibaba Group" and
+    "Alibaba" may share one); names not in it are left out. Within a group, figures come in
+    read_figures order (the rules break ties by it), with published_at. Reads on a cursor of its
+    own, so the caller may use con between groups.
+    """
+    keys = pd.DataFrame({"entity": list(entity_keys), "entity_group": list(entity_keys.values())}, dtype="str")
+    cols = ", ".join(f'f."{c}"' for c in _GROUP_FIGURE_COLUMNS)
+    cursor = con.cursor()
+    try:
+        cursor.register("_entity_keys", keys)
+        cursor.execute(
+            f"SELECT k.entity_group, {cols}, d.published_at FROM figures f "
+            "JOIN documents d USING (doc_id) JOIN _entity_keys k ON f.entity = k.entity "
+            "WHERE f.metric IS NOT NULL "
+            "ORDER BY k.entity_group, f.metric, f.doc_id, f.start, f.figure_id"
+        )
+        vectors = max(1, rows_per_fetch // 2048)  # DuckDB hands out rows 2,048 at a time
+        pending = pd.DataFrame()
+        while True:
+            chunk = cursor.fetch_df_chunk(vectors)
+            if chunk.empty:
+                break
+            frame = pd.concat([pending, chunk], ignore_index=True) if len(pending) else chunk
+            # The last group may go on in the next chunk: hold it back.
+            last = (frame["entity_group"] == frame["entity_group"].iloc[-1]) & (
+                frame["metric"] == frame["metric"].iloc[-1]
+            )
+            cut = int(last.to_numpy().argmax())
+            yield from _groups(frame.iloc[:cut])
+            pending = frame.iloc[cut:]
+        if len(pending):
+            yield from _groups(pending)
+    finally:
+        cursor.close()
+
+
+def _groups(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    """The frame's consecutive (entity_group, metric) runs, each with a fresh index."""
+    if frame.empty:
+        return
+    change = (frame["entity_group"] != frame["entity_group"].shift()) | (frame["metric"] != frame["metric"].shift())
+    for _, group in frame.groupby(change.cumsum().to_numpy(), sort=False):
+        yield group.reset_index(drop=True)

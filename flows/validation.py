@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pandas as pd
 
 from briefing.settings import Settings
 from expectations.reference import load_fx_rates
-from expectations.validate import validate_figures
+from expectations.rules import entity_key
+from expectations.validate import Part, validate_parts
 from flows import store
 
 
@@ -73,6 +75,38 @@ def summarize_stored(con: duckdb.DuckDBPyConnection, settings: Settings, run_id:
     )
 
 
+# Figures per part the GX suite validates at once: bounds memory, not the findings.
+PART_ROWS = 50_000
+
+
+def read_parts(con: duckdb.DuckDBPyConnection, rows_per_part: int = PART_ROWS) -> Iterator[Part]:
+    """The warehouse as parts of whole documents, about rows_per_part figures each, read one at a time."""
+    ranges = store.read_document_ranges(con, rows_per_part)
+    for number, (first, last) in enumerate(ranges, start=1):
+        figures, documents = store.read_part(con, first, last)
+        label = f"part {number} of {len(ranges)}" if len(ranges) > 1 else None
+        yield Part(figures, documents, label)
+
+
+def read_groups(con: duckdb.DuckDBPyConnection) -> Iterator[pd.DataFrame]:
+    """The figures the rules across documents compare, one (entity key, metric) group at a time."""
+    keys = {name: key for name in store.read_entities(con) if (key := entity_key(name)) is not None}
+    return store.iter_figure_groups(con, keys)
+
+
+class _Counted:
+    """Parts passed through, their figures counted."""
+
+    def __init__(self, parts: Iterable[Part]) -> None:
+        self.parts = parts
+        self.figures = 0
+
+    def __iter__(self) -> Iterator[Part]:
+        for part in self.parts:
+            self.figures += len(part.figures)
+            yield part
+
+
 def run_validation(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str) -> ValidationSummary:
     """Validate every stored figure and replace the findings with this run's.
 
@@ -82,18 +116,17 @@ def run_validation(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: s
     docs_ok = (settings.data_docs_dir / "index.html").exists()
     if store.read_meta(con, INPUT_KEY) == fingerprint and docs_ok:
         return summarize_stored(con, settings, run_id)
-    figures = store.read_figures(con)
-    documents = store.read_documents(con)
     fx = load_fx_rates(settings.fx_rates_file)
-    outcome = validate_figures(
-        figures, documents, fx=fx, docs_dir=settings.data_docs_dir, run_name=run_id
+    counted = _Counted(read_parts(con))
+    outcome = validate_parts(
+        counted, read_groups(con), fx=fx, docs_dir=settings.data_docs_dir, run_name=run_id
     )
     store.write_validation(con, run_id, outcome.results, outcome.suspect_figure_ids)
     store.write_meta(con, INPUT_KEY, fingerprint)
     severities = [r["severity"] for r in outcome.results]
     return ValidationSummary(
         run_id=run_id,
-        figures=len(figures),
+        figures=counted.figures,
         findings=len(outcome.results),
         suspect=len(outcome.suspect_figure_ids),
         success=outcome.success,

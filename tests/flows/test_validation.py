@@ -8,9 +8,13 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from briefing.settings import Settings
 from expectations.data_docs import find_external_references
+from expectations.reference import load_fx_rates
+from expectations.validate import validate_figures, validate_parts
+from flows import store
 from flows.pipeline import ingest, validate
-from flows.validation import DOCS_KEY, FINDINGS_KEY, SUMMARY_KEY
+from flows.validation import DOCS_KEY, FINDINGS_KEY, SUMMARY_KEY, read_groups, read_parts
 
 
 @pytest.fixture
@@ -89,3 +93,51 @@ def test_cli_validate_strict_exits_non_zero_on_errors(validated: dict) -> None:
     assert "conflict" in result.output and "error" in result.output
     relaxed = CliRunner().invoke(app, ["validate"])
     assert relaxed.exit_code == 0, relaxed.output
+
+
+def _findings(results: list[dict]) -> list[tuple]:
+    return sorted(tuple(sorted(r.items())) for r in results)
+
+
+def test_validation_in_parts_finds_what_the_whole_table_finds(validated: dict, tmp_path: Path) -> None:
+    settings = Settings.from_env()
+    fx = load_fx_rates(settings.fx_rates_file)
+    with store.connect(settings.db_path, read_only=True) as con:
+        whole = validate_figures(store.read_figures(con), store.read_documents(con), fx=fx)
+        parts = list(read_parts(con, rows_per_part=10))
+        docs = tmp_path / "docs"
+        chunked = validate_parts(parts, read_groups(con), fx=fx, docs_dir=docs, run_name="parts")
+    assert len(parts) == 2  # whole documents: one per part here
+    assert _findings(chunked.results) == _findings(whole.results)
+    assert chunked.suspect_figure_ids == whole.suspect_figure_ids
+    # Each part is its own validation in the Data Docs.
+    pages = {p.name for p in (docs / "validations" / "figures").rglob("*.html")}
+    assert f"briefing-figures part {len(parts)} of {len(parts)}.html" in pages
+
+
+def _figure(number: int, entity: str, metric: str) -> dict:
+    return {
+        "figure_id": f"f{number:05d}", "doc_id": f"d{number % 7}", "start": number, "end": number + 1,
+        "surface": "5", "sentence": "s", "value": 5.0, "unit": "USD", "qualifier": "exact",
+        "metric": metric, "basis": "level", "entity": entity, "period": "2024", "kind": "actual",
+        "currency_inferred": False, "status": "ok",
+    }  # fmt: skip
+
+
+def test_figure_groups_are_whole_across_fetches(tmp_path: Path) -> None:
+    names = ["Acme", "Acme Inc", "Beta", "Gamma Ltd"]
+    figures = [_figure(n, names[n % 4], ["revenue", "capex"][n % 3 == 0]) for n in range(5000)]
+    docs = [{"doc_id": f"d{n}", "text": "t", "first_path": f"/d{n}"} for n in range(7)]
+    sources = [{"path": f"/d{n}", "doc_id": f"d{n}", "status": "loaded"} for n in range(7)]
+    keys = {"Acme": "acme", "Acme Inc": "acme", "Beta": "beta"}  # Gamma Ltd: no key, left out
+    with store.connect(tmp_path / "w.duckdb") as con:
+        store.write_batch(con, docs, sources, figures)
+        groups = list(store.iter_figure_groups(con, keys, rows_per_fetch=2048))
+    seen = [(g["entity_group"].iloc[0], g["metric"].iloc[0]) for g in groups]
+    assert sorted(seen) == sorted(set(seen)) == [("acme", "capex"), ("acme", "revenue"), ("beta", "capex"), ("beta", "revenue")]
+    for group in groups:
+        expected = sorted(
+            (f["doc_id"], f["start"], f["figure_id"]) for f in figures
+            if keys.get(f["entity"]) == group["entity_group"].iloc[0] and f["metric"] == group["metric"].iloc[0]
+        )
+        assert list(zip(group["doc_id"], group["start"], group["figure_id"], strict=True)) == expected
