@@ -770,8 +770,25 @@ def _sequence_finding(
 # --- a stated growth rate against the two levels it links ---------------------------------
 
 
+# Words that make a stated growth sequential (against the previous quarter, half or month).
+_SEQUENTIAL = re.compile(
+    r"\bsequential(?:ly)?\b|\b(?:quarter|month|half)[- ](?:on|over)[- ](?:quarter|month|half)\b"
+    r"|\bq/q\b|\bqoq\b|\b(?:from|over|than|on|versus|vs\.?)\s+(?:the\s+)?(?:previous|prior|preceding)\s+"
+    r"(?:quarter|three\s+months|half|month)\b",
+    re.IGNORECASE,
+)
+
+
+def says_sequential(sentence: str | None) -> bool:
+    """Whether a sentence states its growth against the previous period ("sequentially", "q/q")."""
+    return sentence is not None and _SEQUENTIAL.search(sentence) is not None
+
+
 def check_growth_arithmetic(facts: list[Fact], settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
-    """A % change contradicting the levels of its period and the one before (year-on-year or sequential)."""
+    """A % change contradicting the levels of its period and the one before.
+
+    Year-on-year; also sequential where the figure's sentence says so ("sequentially", "q/q"...).
+    """
     levels: dict[tuple[str, str, str, str], list[Fact]] = defaultdict(list)
     units: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for fact in facts:
@@ -789,7 +806,9 @@ def check_growth_arithmetic(facts: list[Fact], settings: RuleSettings = DEFAULT_
         if period is None:
             continue
         candidates = [period.year_earlier()]
-        if period.grain in ("Q", "H", "M", "FYQ", "FYH"):
+        if period.grain in ("Q", "H", "M", "FYQ", "FYH") and says_sequential(fact.sentence):
+            # Growth is year-on-year unless the sentence says otherwise: testing every stated
+            # rate against the previous quarter as well flagged plain year-on-year rates.
             candidates.append(period.shifted(-1))
         checked: list[tuple[Period, list[Fact], list[Fact], float]] = []
         for earlier in candidates:

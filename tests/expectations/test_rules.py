@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from expectations.reference import load_fx_rates
-from expectations.rules import RuleInputs, entity_key, run_rules, scale_slip
+from expectations.rules import RuleInputs, entity_key, run_rules, says_sequential, scale_slip
 
 CASES = json.loads((Path(__file__).parent / "cases" / "cross_figure.json").read_text(encoding="utf-8"))
 FX = load_fx_rates(Path(__file__).resolve().parents[2] / "data" / "fx_rates.csv")
@@ -89,3 +89,13 @@ def test_scale_slip_recognises_powers_of_ten(ratio: float, power: int | None) ->
 )
 def test_entity_key_ignores_legal_forms_only(entity: str | None, key: str | None) -> None:
     assert entity_key(entity) == key
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sequential"),
+    [("Revenue rose 5% sequentially.", True), ("up 3% quarter-on-quarter", True), ("4% q/q", True),
+     ("grew 2% from the previous quarter", True), ("rose 2% from the prior quarter", True),
+     ("rose 13% year on year", False), ("grew 20% from a year earlier", False), (None, False)],
+)
+def test_sequential_growth_needs_words_that_say_so(sentence: str | None, sequential: bool) -> None:
+    assert says_sequential(sentence) is sequential
