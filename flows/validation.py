@@ -75,7 +75,9 @@ def summarize_stored(con: duckdb.DuckDBPyConnection, settings: Settings, run_id:
     )
 
 
-# Figures per part the GX suite validates at once: bounds memory, not the findings.
+# Figures per part the GX suite validates at once: bounds memory, not the findings. The suite's
+# figure_id uniqueness check then sees one part at a time, which loses nothing: figure_id is the
+# figures table's primary key, so DuckDB already refuses duplicates across parts.
 PART_ROWS = 50_000
 
 
