@@ -85,3 +85,16 @@ def test_fiscal_quarters_step_within_their_own_calendar() -> None:
     assert fq is not None and fq.grain == "FYQ"
     assert fq.shifted(-1).label() == "FY2025-Q4" and fq.year_earlier().label() == "FY2025-Q1"
     assert fq != parse_period("2026-Q1")  # NVIDIA's FY2026-Q1 is not calendar 2026-Q1
+
+
+def test_the_figures_suite_checks_periods_with_the_same_regex() -> None:
+    """The suite JSON repeats PERIOD_REGEX (GX reads plain JSON); the two must not drift apart."""
+    import json
+
+    suite = json.loads((Path(__file__).resolve().parents[2] / "expectations/suites/figures.json").read_text())
+    regexes = [
+        e["kwargs"]["regex"]
+        for e in suite["expectations"]
+        if e["kwargs"].get("column") == "period" and "regex" in e["kwargs"]
+    ]
+    assert regexes == [PERIOD_REGEX]
