@@ -48,6 +48,18 @@ def test_seed_gold_floors() -> None:
 
 
 @needs_shared
+def test_third_blind_set_floors() -> None:
+    """tests/eval/holdout_blind (first contact F1 0.989): figure F1, sign, unit, qualifier."""
+    folder = REPO / "tests/eval/holdout_blind"
+    out = _run([str(SHARED / "eval/score_figures.py"), "--gold", str(folder),
+                "--docs", str(folder), "--cmd", f"{RUNNER} {{doc}}"])
+    assert _metric(out, r"figures F1 ([\d.]+)") >= 0.98
+    assert _metric(out, r"sign accuracy ([\d.]+)") >= 0.97
+    assert _metric(out, r"unit accuracy ([\d.]+)") >= 0.98
+    assert _metric(out, r"qualifier accuracy ([\d.]+)") >= 0.98
+
+
+@needs_shared
 def test_holdout_floors() -> None:
     """The blind hand-labelled holdout (tests/eval/holdout): figure F1, sign, unit, qualifier."""
     holdout = REPO / "tests/eval/holdout"
