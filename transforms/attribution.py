@@ -850,6 +850,19 @@ class _Attributor:
                 and not _CLAUSE_BREAK.search(self.text, prev.end, fig.start)
             ):
                 metric = prev.metric or metric  # "$4.3 billion, up 22%": the same line item
+            if (
+                metric == "other"
+                and not cue_found
+                and prev is not None
+                and prev.metric == "market_share"
+                and fig.unit in {"%", "pp"}
+                and prev.unit in {"%", "pp"}
+                and prev.start < sent.start
+                and not _PARA_BREAK.search(self.text, prev.end, fig.start)
+            ):
+                # "NVIDIA's share slipped to 81%. AMD and Intel held 7% and 2%": shares go on
+                # being listed in the next sentence of the paragraph without the word "share"
+                metric = "market_share"
             basis = self._basis(fig, k, sent, metric)
             if metric in _MARGIN_OF:
                 # a margin is profit as a part of revenue (the spec has no margin metrics)
