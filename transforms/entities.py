@@ -302,7 +302,7 @@ class EntityCatalog:
                 mentions.append(Mention(start, end, name, "other", False))
             insort(taken, (start, end))
         mentions.sort(key=lambda m: m.start)
-        return _resolve_short_forms(_extend_versions(text, mentions))
+        return _acronym_mentions(text, _resolve_short_forms(_extend_versions(text, mentions)))
 
 
 def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
@@ -391,6 +391,34 @@ def _extend_versions(text: str, mentions: list[Mention]) -> list[Mention]:
                 skip_until = v.end()
         out.append(m)
     return out
+
+
+# "Infrastructure Solutions Group (ISG)": the text defines an acronym for the name before it.
+_ACRONYM_DEFINED = re.compile(r"[ \t]*\((?P<acr>[A-Z][A-Za-z0-9&]{1,7})\)")
+
+
+def _acronym_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Later uses of an acronym the text defined after a name ("ISG revenue") stand for that name."""
+    defined: dict[str, Mention] = {}
+    for m in mentions:
+        a = _ACRONYM_DEFINED.match(text, m.end)
+        acronym = a.group("acr") if a else None
+        if acronym and acronym.isupper() and acronym != m.canonical and acronym not in defined:
+            defined[acronym] = m
+    if not defined:
+        return mentions
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, defined)) + r")(?![\w-])")
+    spans = [(m.start, m.end) for m in mentions]
+    added = []
+    for hit in pattern.finditer(text):
+        first = defined[hit.group(0)]
+        if hit.start() <= first.end + 3:
+            continue  # the definition itself
+        i = bisect_left(spans, (hit.start(), hit.start()))
+        if (i > 0 and spans[i - 1][1] > hit.start()) or (i < len(spans) and spans[i][0] < hit.end()):
+            continue  # inside a name found already
+        added.append(Mention(hit.start(), hit.end(), first.canonical, first.kind, first.known))
+    return sorted(mentions + added, key=lambda m: m.start) if added else mentions
 
 
 def _resolve_short_forms(mentions: list[Mention]) -> list[Mention]:

@@ -160,3 +160,13 @@ def test_a_listed_name_written_in_another_case_is_still_found() -> None:
     catalog = EntityCatalog.from_csv_text("canonical,kind,aliases\nHunyuan,product,Tencent Hunyuan\n")
     names = [m.canonical for m in catalog.find_mentions("Tencent unveils HunYuan-T2 reasoning model.")]
     assert names == ["Hunyuan-T2"]
+
+
+def test_an_acronym_the_text_defines_stands_for_its_name() -> None:
+    catalog = EntityCatalog.from_csv_text("canonical,kind,aliases\nDell,company,Dell Technologies\n")
+    text = (
+        "Dell Technologies reported results. Infrastructure Solutions Group (ISG) revenue rose 41%. "
+        "ISG operating income was $1.9 billion. The ISGX unit and MISG are other names."
+    )
+    names = [m.canonical for m in catalog.find_mentions(text)]
+    assert names == ["Dell", "Infrastructure Solutions Group", "Infrastructure Solutions Group"]
