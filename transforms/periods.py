@@ -128,7 +128,9 @@ _WINDOW_BEFORE = 50
 _WINDOW_AFTER = 30
 _MONTH_CASED = re.compile(rf"^{_MONTH}")
 _BASELINE = re.compile(
-    r"(?:compared\s+(?:to|with)|versus|vs\.?|than|since|from|relative\s+to)\s+(?:the\s+)?(?:same\s+(?:period|quarter|time|month)\s+(?:of\s+|in\s+)?)?$",
+    r"(?:(?:compared\s+(?:to|with)|versus|vs\.?|than|since|from|relative\s+to)\s+(?:the\s+)?(?:same\s+(?:period|quarter|time|month)\s+(?:of\s+|in\s+)?)?"
+    # "roughly triple the same period of fiscal 2026": the same period of another year is a base
+    r"|\bthe\s+same\s+(?:period|quarter|time|months?)\s+(?:of|in|a\s+year\s+earlier\s+in)\s+)$",
     re.IGNORECASE,
 )
 

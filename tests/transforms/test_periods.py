@@ -40,6 +40,12 @@ def test_comparison_bases_are_marked() -> None:
     assert found == {"2032": False, "2022": True, "2021-10": True}
 
 
+def test_the_same_period_of_another_year_is_a_comparison_base() -> None:
+    text = "Shipments in 2026 totaled $29.3 billion, roughly triple the same period of 2025."
+    found = {m.values[0]: m.baseline for m in find_periods(text, date(2026, 11, 24))}
+    assert found == {"2026": False, "2025": True}
+
+
 def test_offsets_point_into_the_searched_text() -> None:
     text = "Intro. Sales grew in the second half of 2024."
     (m,) = find_periods(text, None, start=7)
