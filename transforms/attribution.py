@@ -1324,6 +1324,8 @@ class _Attributor:
                     dist += 100  # "the previous quarter's growth rate" owns what follows it
             else:
                 dist = 0
+            if p.baseline and p.start >= last.end and _OWN_BASE_GAP.fullmatch(self.text, last.end, p.start):
+                return p.values[0]  # "from 55% in the previous quarter": the base figure's own period
             if p.baseline:
                 continue  # "up 19% from a year earlier": the comparison base
             if _EVENT_TIME_BEFORE.search(self.text, max(sent.start, p.start - 30), p.start):
@@ -1466,6 +1468,7 @@ _YEAR_EARLIER_AFTER = re.compile(
     r"|(?:in|for)\s+the\s+(?:previous|prior)\s+year|the\s+(?:previous|prior)\s+year)\b",
     _I,
 )
+_OWN_BASE_GAP = re.compile(r"(?:[ \t]+[A-Za-z]+)?[ \t]+(?:in|during|for)[ \t]+")
 _YEAR_IN_PERIOD = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 

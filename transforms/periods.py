@@ -130,7 +130,9 @@ _MONTH_CASED = re.compile(rf"^{_MONTH}")
 _BASELINE = re.compile(
     r"(?:(?:compared\s+(?:to|with)|versus|vs\.?|than|since|from|relative\s+to)\s+(?:the\s+)?(?:same\s+(?:period|quarter|time|month)\s+(?:of\s+|in\s+)?)?"
     # "roughly triple the same period of fiscal 2026": the same period of another year is a base
-    r"|\bthe\s+same\s+(?:period|quarter|time|months?)\s+(?:of|in|a\s+year\s+earlier\s+in)\s+)$",
+    r"|\bthe\s+same\s+(?:period|quarter|time|months?)\s+(?:of|in|a\s+year\s+earlier\s+in)\s+"
+    # "an acceleration from 55% in the previous quarter": the period of a comparison figure
+    r"|\b(?:from|compared\s+(?:to|with)|versus|vs\.?)\s+(?:about\s+|around\s+|roughly\s+)?[$€£¥]?\d[\d.,]*\s*(?:%|percent|[A-Za-z$€£¥]+(?:\s+[A-Za-z]+)?)?\s+(?:in|during|for)\s+)$",
     re.IGNORECASE,
 )
 
