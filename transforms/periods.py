@@ -189,6 +189,7 @@ def find_periods(
     out: list[PeriodMention] = []
     ctx_year: int | None = None  # last explicit year in this stretch: "Q1 of last year to ... Q4"
     ctx_quarter: tuple[int, int] | None = None
+    ctx_fiscal_quarter: tuple[int, int] | None = None  # (fiscal year, quarter) last named
     ctx_date: date | None = None
     for m in _scan(text, start, stop):
         kind = m.lastgroup
@@ -368,6 +369,14 @@ def find_periods(
         elif kind == "latestq" and published:
             y, q = _last_reported_quarter(published)
             values, ctx_quarter = (f"{y}-Q{q}",), (y, q)
+        elif kind == "prevq" and ctx_fiscal_quarter is not None:
+            fy, fq = _shift_quarter(ctx_fiscal_quarter, -1)  # after "fiscal second quarter"
+            values = (f"FY{fy}-Q{fq}",)
+        elif kind == "prevq" and ctx_quarter is None and fiscal_end != 12 and published:
+            current = ((published.month - fiscal_end - 1) % 12) // 3 + 1
+            fy, fq = _fiscal_quarter_pair(_recent_fiscal_quarter(current, published, fiscal_end))
+            fy, fq = _shift_quarter((fy, fq), -1)
+            values = (f"FY{fy}-Q{fq}",)
         elif kind == "prevq":
             base = ctx_quarter or (_quarter_of(published) if published else None)
             if base:
@@ -397,6 +406,12 @@ def find_periods(
                 values, ctx_year = (str(y),), y
         if not values:
             continue
+        if len(values) == 1 and kind != "prevq":
+            fiscal = _FISCAL_QUARTER_VALUE.match(values[0])
+            if fiscal:
+                ctx_fiscal_quarter = (int(fiscal.group(1)), int(fiscal.group(2)))
+            elif kind in {"qtr", "qended", "latestq"}:
+                ctx_fiscal_quarter = None  # a calendar quarter named since
         phrase = m.group(0).lower()
         possessive = text.startswith(("'s", "’s"), m.end())
         baseline = phrase.startswith(("since", "from ")) or (
@@ -562,6 +577,16 @@ def _last_reported_quarter(published: date) -> tuple[int, int]:
     if (published - end).days < 30:
         yq = _shift_quarter(yq, -1)
     return yq
+
+
+_FISCAL_QUARTER_VALUE = re.compile(r"FY(\d{4})-Q([1-4])$")
+
+
+def _fiscal_quarter_pair(value: str) -> tuple[int, int]:
+    """("FY2026-Q2") -> (2026, 2)."""
+    m = _FISCAL_QUARTER_VALUE.match(value)
+    assert m is not None, value
+    return int(m.group(1)), int(m.group(2))
 
 
 def _recent_fiscal_quarter(q: int, published: date, fiscal_end: int) -> str:

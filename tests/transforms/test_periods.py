@@ -55,3 +55,9 @@ def test_offsets_point_into_the_searched_text() -> None:
 def test_coarsen_to_month() -> None:
     assert coarsen_to_month("2025-04-29") == "2025-04"
     assert coarsen_to_month("2025-Q4") == "2025-Q4"
+
+
+def test_the_previous_quarter_after_a_fiscal_quarter_is_fiscal_too() -> None:
+    text = "In its fiscal second quarter OCI grew 68%, an acceleration from 55% in the previous quarter."
+    values = [m.values[0] for m in find_periods(text, date(2025, 12, 11), fiscal_end=5)]
+    assert values == ["FY2026-Q2", "FY2026-Q1"]
