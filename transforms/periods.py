@@ -281,7 +281,13 @@ def find_periods(
                 y = ctx_year if ctx_year is not None else _year_of_recent_quarter(q, published)
             if y is not None and (g["qmon"] or g["qspan"]) and fiscal_end != 12:
                 values = (_quarter_ending(y, q * 3, fiscal_end),)  # "the September quarter"
-            elif fiscal_end != 12 and g["qord"] and not (g["qy"] or g["qy2"] or g["qrel"]) and published:
+            elif (
+                fiscal_end != 12
+                and (g["qord"] or g["qn"] or g["qn2"])
+                and not (g["qy"] or g["qy2"] or g["qy3"] or g["qrel"])
+                and ctx_year is None  # "from 25.8% in Q1 of last year to 26.2% in Q4": calendar
+                and published
+            ):
                 # A company on a fiscal calendar names its own quarters: Dell's "third quarter"
                 # (published in November) is its fiscal third quarter, FY2027-Q3.
                 values = (_recent_fiscal_quarter(q, published, fiscal_end),)

@@ -61,3 +61,9 @@ def test_the_previous_quarter_after_a_fiscal_quarter_is_fiscal_too() -> None:
     text = "In its fiscal second quarter OCI grew 68%, an acceleration from 55% in the previous quarter."
     values = [m.values[0] for m in find_periods(text, date(2025, 12, 11), fiscal_end=5)]
     assert values == ["FY2026-Q2", "FY2026-Q1"]
+
+
+def test_a_quarter_after_a_calendar_year_stays_calendar_for_a_fiscal_company() -> None:
+    text = "Its share rose from 25.8% in Q1 of last year to 26.2% in Q4."
+    values = [m.values[0] for m in find_periods(text, date(2025, 5, 7), fiscal_end=3)]
+    assert values == ["2024-Q1", "2024-Q4"]
