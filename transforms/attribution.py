@@ -50,7 +50,8 @@ _METRIC_CUES: list[tuple[str, str]] = [
     (
         "stock_price",
         r"(?:offer|IPO|listing|issue|opening|closing|reference)\s+price|\bPT\b|price\s+objective"
-        r"|(?:opened|closed|ended|finished|priced)\s+(?:trading\s+)?at",
+        r"|(?:opened|closed|ended|finished|priced)\s+(?:trading\s+)?at"
+        r"|(?:trading|market|stock\s+market|listing)\s+debut|debut\b|first\s+(?:trading\s+)?(?:day|session)\s+of\s+trading",
     ),
     ("gpu_hours", r"GPU[- ]hours?"),
     (
