@@ -40,6 +40,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
     (
         "market_share",
         r"market\s+shares?|share\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}market|vendor\s+shares?"
+        r"|(?:(?<=percent\s)|(?<=%\s))of\s+(?:the\s+)?(?:[\w'’&-]+\s+){0,4}market\b(?!\s+(?:value|cap|size))"
         r"|share\s+of\s+(?:global\s+|worldwide\s+|total\s+)?(?:unit\s+)?(?:shipments|sales\s+volumes?)",
     ),
     ("cash_flow", r"(?:free|operating)\s+cash\s+flows?|cash\s+flows?|cash\s+from\s+operations|\bFCF\b"),
@@ -902,6 +903,8 @@ class _Attributor:
             return "valuation", True  # "trades at only 10x 2026E earnings"
         if fig.unit not in _NON_MONEY:
             per = _PER_UNIT.match(after)
+            if per and per.group("share") and _DIVIDEND_BEFORE.search(self.text, max(sent.start, first.start - 40), first.start):
+                return "dividend", True  # "a dividend of 1,875 won per share"
             if per:
                 return ("stock_price" if per.group("share") else "cost"), True
         if fig.unit == "%" and self._is_population_share(after):
@@ -1469,6 +1472,7 @@ _YEAR_EARLIER_AFTER = re.compile(
     r"|(?:in|for)\s+the\s+(?:previous|prior)\s+year|the\s+(?:previous|prior)\s+year)\b",
     _I,
 )
+_DIVIDEND_BEFORE = re.compile(r"\bdividends?\b[^.;,]*$", _I)
 _OWN_BASE_GAP = re.compile(r"(?:[ \t]+[A-Za-z]+)?[ \t]+(?:in|during|for)[ \t]+")
 _YEAR_IN_PERIOD = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
