@@ -302,7 +302,8 @@ class EntityCatalog:
                 mentions.append(Mention(start, end, name, "other", False))
             insort(taken, (start, end))
         mentions.sort(key=lambda m: m.start)
-        return _acronym_mentions(text, _resolve_short_forms(_extend_versions(text, mentions)))
+        mentions = _extend_backwards(text, _extend_versions(text, mentions))
+        return _acronym_mentions(text, _resolve_short_forms(mentions))
 
 
 def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
@@ -391,6 +392,34 @@ def _extend_versions(text: str, mentions: list[Mention]) -> list[Mention]:
                 skip_until = v.end()
         out.append(m)
     return out
+
+
+# "Vera Rubin NVL144", "Rubin Ultra NVL576": capitalised words right before a model-number name.
+_NAME_WORDS_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][a-z]+[ ]){1,2})$")
+
+
+def _extend_backwards(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Grow an unlisted model-number name over the capitalised words just before it."""
+    out: list[Mention] = []
+    for m in mentions:
+        if not m.known and any(ch.isdigit() for ch in m.canonical) and m.start > 0:
+            before = _NAME_WORDS_BEFORE.search(text, max(0, m.start - 30), m.start)
+            prev_end = out[-1].end if out else 0
+            if before:
+                words = before.group(1).split()
+                while words and words[0] in _NOT_NAMES:
+                    words.pop(0)
+                start = m.start - len(" ".join(words)) - 1 if words else m.start
+                if words and start >= prev_end and (len(words) > 1 or not _sentence_start(text, start)):
+                    m = Mention(start, m.end, " ".join([*words, m.canonical]), m.kind, m.known)
+        out.append(m)
+    return out
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    """Whether pos opens a sentence or line (a capital there says nothing about a name)."""
+    head = text[max(0, pos - 3) : pos].rstrip(" ")
+    return not head or head.endswith(("\n", ".", "!", "?", ":", '"', "“"))
 
 
 # "Infrastructure Solutions Group (ISG)": the text defines an acronym for the name before it.

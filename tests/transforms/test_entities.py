@@ -170,3 +170,10 @@ def test_an_acronym_the_text_defines_stands_for_its_name() -> None:
     )
     names = [m.canonical for m in catalog.find_mentions(text)]
     assert names == ["Dell", "Infrastructure Solutions Group", "Infrastructure Solutions Group"]
+
+
+def test_a_model_number_name_takes_the_capitalised_words_before_it() -> None:
+    catalog = EntityCatalog.from_csv_text("canonical,kind,aliases\nNVIDIA,company,Nvidia\n")
+    text = "Vera Rubin NVL144 packs 72 GPUs. Nvidia said the Rubin Ultra NVL576 follows. The NVL72 ships."
+    names = [m.canonical for m in catalog.find_mentions(text)]
+    assert names == ["Vera Rubin NVL144", "NVIDIA", "Rubin Ultra NVL576", "NVL72"]
