@@ -29,6 +29,8 @@ Finding = dict[str, Any]
 _ENTITY_SUFFIXES = {
     "group", "holding", "holdings", "inc", "incorporated", "ltd", "limited", "corp",
     "corporation", "co", "company", "plc", "sa", "ag", "nv",
+    # the extractor keeps "Dell Technologies" where a text names it so: one company with "Dell"
+    "technologies", "technology", "electronics", "semiconductor", "semiconductors",
 }  # fmt: skip
 # Between an amount and its conversion in one sentence: "RMB 192.87 billion (USD 27 billion)".
 _CONVERSION_GAP = re.compile(

@@ -303,7 +303,7 @@ class EntityCatalog:
             insort(taken, (start, end))
         mentions.sort(key=lambda m: m.start)
         mentions = _extend_backwards(text, _extend_versions(text, mentions))
-        return _acronym_mentions(text, _resolve_short_forms(mentions))
+        return _as_named(text, _acronym_mentions(text, _resolve_short_forms(mentions)))
 
 
 def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
@@ -392,6 +392,37 @@ def _extend_versions(text: str, mentions: list[Mention]) -> list[Mention]:
                 skip_until = v.end()
         out.append(m)
     return out
+
+
+# Words that complete a company's name ("Dell Technologies", "Samsung Electronics"), unlike a
+# legal form ("Inc", "Holdings", "Group") or a business line ("Cloud Intelligence", "Platforms").
+_NAME_DESCRIPTORS = frozenset({"Technologies", "Technology", "Electronics", "Semiconductor", "Semiconductors"})
+
+
+def _as_named(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A company the text names in full ("Dell Technologies", "Samsung Electronics") keeps that name.
+
+    The watchlist's canonical name is the short one; where the document itself writes a longer
+    alias that only adds such a word to it, the figures are about the company as the text names
+    it. Validation groups both forms together (expectations.rules.entity_key).
+    """
+    longer: dict[str, str] = {}
+    for m in mentions:
+        if not m.known or m.kind != "company":
+            continue
+        written = text[m.start : m.end]
+        if not written.startswith(m.canonical + " "):
+            continue
+        extra = written[len(m.canonical) + 1 :].split()
+        completes = extra and all(w in _NAME_DESCRIPTORS for w in extra)
+        if completes and len(written) > len(longer.get(m.canonical, "")):
+            longer[m.canonical] = written
+    if not longer:
+        return mentions
+    return [
+        Mention(m.start, m.end, longer[m.canonical], m.kind, m.known) if m.canonical in longer else m
+        for m in mentions
+    ]
 
 
 # "Vera Rubin NVL144", "Rubin Ultra NVL576": capitalised words right before a model-number name.

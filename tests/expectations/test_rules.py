@@ -85,7 +85,8 @@ def test_scale_slip_recognises_powers_of_ten(ratio: float, power: int | None) ->
 @pytest.mark.parametrize(
     ("entity", "key"),
     [("Alibaba Group", "alibaba"), ("Alibaba Group Holding Ltd.", "alibaba"), ("Alibaba Cloud", "alibaba cloud"),
-     ("Tencent", "tencent"), ("  ", None), (None, None)],
+     ("Tencent", "tencent"), ("  ", None), (None, None),
+     ("Dell Technologies", "dell"), ("Samsung Electronics Co., Ltd.", "samsung")],
 )
 def test_entity_key_ignores_legal_forms_only(entity: str | None, key: str | None) -> None:
     assert entity_key(entity) == key

@@ -169,7 +169,7 @@ def test_an_acronym_the_text_defines_stands_for_its_name() -> None:
         "ISG operating income was $1.9 billion. The ISGX unit and MISG are other names."
     )
     names = [m.canonical for m in catalog.find_mentions(text)]
-    assert names == ["Dell", "Infrastructure Solutions Group", "Infrastructure Solutions Group"]
+    assert names == ["Dell Technologies", "Infrastructure Solutions Group", "Infrastructure Solutions Group"]
 
 
 def test_a_model_number_name_takes_the_capitalised_words_before_it() -> None:
@@ -177,3 +177,21 @@ def test_a_model_number_name_takes_the_capitalised_words_before_it() -> None:
     text = "Vera Rubin NVL144 packs 72 GPUs. Nvidia said the Rubin Ultra NVL576 follows. The NVL72 ships."
     names = [m.canonical for m in catalog.find_mentions(text)]
     assert names == ["Vera Rubin NVL144", "NVIDIA", "Rubin Ultra NVL576", "NVL72"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dell Technologies raised its outlook. Dell expects more.", ["Dell Technologies", "Dell Technologies"]),
+        ("Dell raised its outlook.", ["Dell"]),
+        ("Samsung Electronics and Samsung both said so.", ["Samsung Electronics", "Samsung Electronics"]),
+        # a legal form or a business line is not part of how the company is named
+        ("Tencent Holdings said Tencent grew.", ["Tencent", "Tencent"]),
+    ],
+)
+def test_a_company_named_in_full_keeps_that_name(text: str, expected: list[str]) -> None:
+    catalog = EntityCatalog.from_csv_text(
+        "canonical,kind,aliases\nDell,company,Dell Technologies\nSamsung,company,Samsung Electronics\n"
+        "Tencent,company,Tencent Holdings\n"
+    )
+    assert [m.canonical for m in catalog.find_mentions(text)] == expected
