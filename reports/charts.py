@@ -107,6 +107,11 @@ def money_chart(figures: pd.DataFrame, currency: str, chart_id: str) -> str | No
     """Money amounts (revenue, capex, investment) by entity in one currency, as horizontal bars."""
     if figures.empty:
         return None
+    total = len(figures)
+    if total > MAX_BARS:
+        # Label only the rows that can be among the largest MAX_BARS (ties included): a week has thousands.
+        bn = figures["value"].astype(float) / 1e9
+        figures = figures[(bn >= bn.nlargest(MAX_BARS).iloc[-1]).to_numpy()]
     data = figures.assign(
         bn=figures["value"].astype(float) / 1e9,
         what=[metric_label(m) for m in figures["metric"]],
@@ -118,7 +123,6 @@ def money_chart(figures: pd.DataFrame, currency: str, chart_id: str) -> str | No
     )[["row", "entity", "what", "bn", "label"]]
     # Largest first, ties by name, so the order never depends on input order.
     data = data.sort_values(["bn", "row", "label"], ascending=[False, True, True]).reset_index(drop=True)
-    total = len(data)
     data = data.head(MAX_BARS)
     title = f"Money amounts by entity ({currency})"
     if total > MAX_BARS:
