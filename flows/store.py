@@ -436,22 +436,25 @@ _FIGURES_WITH_DOCUMENT = (
 )
 
 
+_FIGURE_ORDER = "ORDER BY f.doc_id, f.start, f.figure_id"
+
+
+def _read_figures_in(con: duckdb.DuckDBPyConnection, column: str, ids: Sequence[str]) -> pd.DataFrame:
+    """Figures whose `column` (doc_id or figure_id) is one of ids, as read_figures returns them."""
+    with _registered(con, "_ids", pd.DataFrame({column: list(ids)}, dtype="str")):
+        return con.execute(
+            f"SELECT {_FIGURES_WITH_DOCUMENT} WHERE f.{column} IN (SELECT {column} FROM _ids) {_FIGURE_ORDER}"
+        ).df()
+
+
 def read_figures_of_documents(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> pd.DataFrame:
     """The figures of the given documents, as read_figures returns them (same columns and order)."""
-    with _registered(con, "_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype="str")):
-        return con.execute(
-            f"SELECT {_FIGURES_WITH_DOCUMENT} WHERE f.doc_id IN (SELECT doc_id FROM _ids) "
-            "ORDER BY f.doc_id, f.start, f.figure_id"
-        ).df()
+    return _read_figures_in(con, "doc_id", doc_ids)
 
 
 def read_figures_by_id(con: duckdb.DuckDBPyConnection, figure_ids: Sequence[str]) -> pd.DataFrame:
     """The given figures, as read_figures returns them (same columns and order)."""
-    with _registered(con, "_ids", pd.DataFrame({"figure_id": list(figure_ids)}, dtype="str")):
-        return con.execute(
-            f"SELECT {_FIGURES_WITH_DOCUMENT} WHERE f.figure_id IN (SELECT figure_id FROM _ids) "
-            "ORDER BY f.doc_id, f.start, f.figure_id"
-        ).df()
+    return _read_figures_in(con, "figure_id", figure_ids)
 
 
 def read_findings_of_documents(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> pd.DataFrame:
@@ -469,7 +472,7 @@ def read_figures_where(con: duckdb.DuckDBPyConnection, metric: str, unit: str) -
     """The figures of one metric and unit that have an entity and a value (the share chart's history)."""
     return con.execute(
         f"SELECT {_FIGURES_WITH_DOCUMENT} WHERE f.metric = ? AND f.unit = ? "
-        "AND f.entity IS NOT NULL AND f.value IS NOT NULL ORDER BY f.doc_id, f.start, f.figure_id",
+        f"AND f.entity IS NOT NULL AND f.value IS NOT NULL {_FIGURE_ORDER}",
         [metric, unit],
     ).df()
 
