@@ -234,10 +234,11 @@ def find_periods(
             fq = _ORDINAL[g["fbord"].lower()]
             if published:
                 values = (_recent_fiscal_quarter(fq, published, fiscal_end),)
-        elif kind == "mnoun":
-            if not _MONTH_CASED.match(g["mnm"]):
+        elif kind in {"mnoun", "bmonth"}:  # "May sales", "in May": the latest May
+            name = g["mnm"] or g["bm"]
+            if not _MONTH_CASED.match(name):
                 continue
-            month = _month_number(g["mnm"])
+            month = _month_number(name)
             y = _year_of_recent_month(month, published, ctx_year)
             if y:
                 values, ctx_date = (f"{y}-{month:02d}",), date(y, month, 1)
@@ -346,13 +347,6 @@ def find_periods(
             y = int(g["myy"]) if g["myy"] else _relative_year(g["myrel"], published)
             if y:
                 values, ctx_year, ctx_date = (f"{y}-{month:02d}",), y, date(y, month, 1)
-        elif kind == "bmonth":
-            if not _MONTH_CASED.match(g["bm"]):
-                continue
-            month = _month_number(g["bm"])
-            y = _year_of_recent_month(month, published, ctx_year)
-            if y:
-                values, ctx_date = (f"{y}-{month:02d}",), date(y, month, 1)
         elif kind == "yrange":
             y1, y2 = int(g["yr1"]), int(g["yr2"])
             if y1 < y2 <= y1 + 30:
@@ -379,9 +373,8 @@ def find_periods(
             fy, fq = _shift_quarter(ctx_fiscal_quarter, -1)  # after "fiscal second quarter"
             values = (f"FY{fy}-Q{fq}",)
         elif kind == "prevq" and ctx_quarter is None and fiscal_end != 12 and published:
-            current = ((published.month - fiscal_end - 1) % 12) // 3 + 1
-            fy, fq = _fiscal_quarter_pair(_recent_fiscal_quarter(current, published, fiscal_end))
-            fy, fq = _shift_quarter((fy, fq), -1)
+            current = (_fiscal_year(published, fiscal_end), ((published.month - fiscal_end - 1) % 12) // 3 + 1)
+            fy, fq = _shift_quarter(current, -1)  # before the fiscal quarter publication falls in
             values = (f"FY{fy}-Q{fq}",)
         elif kind == "prevq":
             base = ctx_quarter or (_quarter_of(published) if published else None)
@@ -586,13 +579,6 @@ def _last_reported_quarter(published: date) -> tuple[int, int]:
 
 
 _FISCAL_QUARTER_VALUE = re.compile(r"FY(\d{4})-Q([1-4])$")
-
-
-def _fiscal_quarter_pair(value: str) -> tuple[int, int]:
-    """("FY2026-Q2") -> (2026, 2)."""
-    m = _FISCAL_QUARTER_VALUE.match(value)
-    assert m is not None, value
-    return int(m.group(1)), int(m.group(2))
 
 
 def _recent_fiscal_quarter(q: int, published: date, fiscal_end: int) -> str:
