@@ -288,8 +288,7 @@ class EntityCatalog:
                 mentions.append(Mention(m.start(), m.end(), ent.canonical, ent.kind, True))
                 taken.append((m.start(), m.end()))
         for start, end, name in _find_unlisted_names(text):
-            i = bisect_left(taken, (start, start))
-            if (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
+            if _overlaps(taken, start, end):
                 continue
             known = self._by_alias.get(name) or self._by_folded.get(name.casefold())
             head, dash, tail = name.partition("-")
@@ -304,6 +303,12 @@ class EntityCatalog:
         mentions.sort(key=lambda m: m.start)
         mentions = _extend_backwards(text, _extend_versions(text, mentions))
         return _as_named(text, _acronym_mentions(text, _resolve_short_forms(mentions)))
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the sorted, non-overlapping spans."""
+    i = bisect_left(spans, (start, start))
+    return (i > 0 and spans[i - 1][1] > start) or (i < len(spans) and spans[i][0] < end)
 
 
 def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
@@ -474,8 +479,7 @@ def _acronym_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
         first = defined[hit.group(0)]
         if hit.start() <= first.end + 3:
             continue  # the definition itself
-        i = bisect_left(spans, (hit.start(), hit.start()))
-        if (i > 0 and spans[i - 1][1] > hit.start()) or (i < len(spans) and spans[i][0] < hit.end()):
+        if _overlaps(spans, hit.start(), hit.end()):
             continue  # inside a name found already
         added.append(Mention(hit.start(), hit.end(), first.canonical, first.kind, first.known))
     return sorted(mentions + added, key=lambda m: m.start) if added else mentions
