@@ -138,13 +138,24 @@ def _parent_death_signal() -> Callable[[], object] | None:
     return lambda: prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 20) -> None:
-    """SIGTERM the process (the server finishes its writes), SIGKILL if it hangs."""
+def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 20, *, group: bool = False) -> None:
+    """SIGTERM the process (the server finishes its writes), SIGKILL if it hangs.
+
+    group: signal its whole process group (a process started with start_new_session, whose
+    children must stop with it).
+    """
     if process.poll() is not None:
         return
-    process.terminate()
+
+    def send(sig: signal.Signals) -> None:
+        if group:
+            os.killpg(process.pid, sig)
+        else:
+            process.send_signal(sig)
+
+    send(signal.SIGTERM)
     try:
         process.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        process.kill()
+        send(signal.SIGKILL)
         process.wait()

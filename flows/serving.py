@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefing.settings import Settings
+from flows.runners import stop_process
 
 DEPLOYMENT_NAME = "scheduled"
 
@@ -61,13 +62,7 @@ def local_prefect_server(settings: Settings, port: int) -> Iterator[str]:
         wait_until_healthy(api_url, timeout_s=120, process=process)
         yield api_url
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process(process, 20, group=True)
         log.close()
 
 
