@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,11 +27,6 @@ def _load_settings() -> Settings:
     settings.home.mkdir(parents=True, exist_ok=True)
     configure_prefect_env(settings)
     return settings
-
-
-def _startup_timeout_s() -> float:
-    """How long to wait for Prefect's temporary server (configure_prefect_env sets a default)."""
-    return float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90"))
 
 
 def _print_ingest(result: dict[str, Any]) -> None:
@@ -73,7 +67,7 @@ def run(
         with hold_lock(settings.lock_path, settings.lock_timeout_s), early_prefect_api() as api:
             from flows.pipeline import pipeline
 
-            with api.ready(_startup_timeout_s()):
+            with api.ready():
                 result = pipeline(inbox=str(inbox.resolve()) if inbox else None, every=every)
     except WarehouseLocked as exc:
         typer.secho(str(exc), fg="red", err=True)
@@ -121,7 +115,7 @@ def validate(
         from flows.console import print_validation
         from flows.pipeline import validate as validate_flow
 
-        with api.ready(_startup_timeout_s()):
+        with api.ready():
             result = validate_flow()
     errors = print_validation(settings)
     if strict and errors:
@@ -142,7 +136,7 @@ def report(
         with early_prefect_api() as api:
             from flows.pipeline import report as report_flow
 
-            with api.ready(_startup_timeout_s()):
+            with api.ready():
                 result = report_flow(every=every, period=period)
     except ValueError as exc:
         typer.secho(str(exc), fg="red", err=True)

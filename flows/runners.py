@@ -48,11 +48,16 @@ class TemporaryApi:
         self.process = process
 
     @contextmanager
-    def ready(self, timeout_s: float) -> Iterator[None]:
-        """Wait until the server answers, then point Prefect at it for the duration."""
+    def ready(self, timeout_s: float | None = None) -> Iterator[None]:
+        """Wait until the server answers, then point Prefect at it for the duration.
+
+        timeout_s defaults to Prefect's own start-up timeout setting (configure_prefect_env sets it).
+        """
         if self.api_url is None:
             yield
             return
+        if timeout_s is None:
+            timeout_s = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90"))
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
         from flows.serving import wait_until_healthy
