@@ -295,6 +295,13 @@ _KIND_PATTERNS = (("target", _TARGET_RE), ("estimate", _ESTIMATE_RE), ("forecast
 _KIND_PATTERNS_LOWER = tuple((kind, re.compile(p.pattern.lower())) for kind, p in _KIND_PATTERNS)
 _PRICE_TARGET = re.compile(r"target\s+price|price\s+target", _I)
 _DAILY_METRICS = frozenset({"stock_price", "market_cap", "fx_rate"})
+# A state described as of the story's date ("now has 650 million users"): the publication month,
+# not a quarter carried from an earlier sentence.
+_AS_OF_NOW = re.compile(r"\b(?:now|currently|to\s+date|at\s+present|as\s+of\s+today)\b", _I)
+# Attributes of a thing rather than amounts of a period: no period is guessed for them.
+_TIMELESS_METRICS = frozenset(
+    {"parameters", "tokens", "models", "benchmark_score", "context_window", "gpus", "energy"}
+)
 
 # --- entity cues ------------------------------------------------------------------------------
 _EXAMPLE_BEFORE = re.compile(
@@ -1249,6 +1256,14 @@ class _Attributor:
             return self.trading_day
         if value is None and earlier is not None and earlier.period:
             return earlier.period
+        if (
+            value is None
+            and self.published
+            and kind not in {"forecast", "target"}
+            and metric not in _FINANCIAL  # "which now accounts for 77%" of a results story
+            and _AS_OF_NOW.search(self.text, sent.start, sent.end)
+        ):
+            value = f"{self.published.year}-{self.published.month:02d}"
         if value is None and self.report_period and _THE_QUARTER.search(self.text, sent.start, sent.end):
             return self.report_period  # "in the quarter" of a results story
         if value is None:
@@ -1279,6 +1294,9 @@ class _Attributor:
         if value is None and self.report_period and kind != "forecast":
             value = self.report_period
         if value is None and self.published and _EVENT_RE.search(self.text, sent.start, sent.end):
+            value = f"{self.published.year}-{self.published.month:02d}"
+        if value is None and self.published and metric not in _TIMELESS_METRICS:
+            # Nothing in the text dates it: the story's month, when the figure was reported.
             value = f"{self.published.year}-{self.published.month:02d}"
         if value is not None and basis != "change" and _YEAR_EARLIER_AFTER.match(self.text, fig.end):
             # "from 8.08 trillion won a year earlier": the comparison base, a year before
