@@ -455,9 +455,12 @@ _EVENT_TIME_BEFORE = re.compile(
     _I,
 )
 _CHANGE_IN = re.compile(
-    r"\s+(?:advance|gain|rise|jump|increase|drop|decline|fall|slide|slump|loss|rally)\s+(?:in|for|of)\s+(?:the\s+)?",
+    r"\s+(?:advance|gain|rise|jump|increase|drop|decline|fall|slide|slump|loss|rally)\s+(?:in|for|of)\s+(?:the\s+)?"
+    r"(?-i:(?:[a-z][a-z-]+\s+){0,2})",  # "in the benchmark KOSPI", "in the tech-heavy Nasdaq"
     _I,
 )
+_PRONOUN_START = re.compile(r"[\"“‘']?(?:It|Its|It['’]s)\s")
+_FOR_NAME_GAP = re.compile(r"\s+for\s+(?:the\s+)?")
 _CHANGE_GAP = re.compile(
     r"\s*[,(]?\s*(?:up|down|rising|falling|increasing|decreasing|an?\s+(?:increase|rise|decline|drop)\s+of)\s*(?:by\s+)?",
     _I,
@@ -1136,6 +1139,12 @@ class _Attributor:
             j = self._change_in_mention(fig, sent)
             if j is not None and self.mentions[j].is_subject_kind:
                 return self.mentions[j].canonical
+        # "compared with 22% for Samsung Electronics": the name the figure is given for.
+        j = bisect_left(self.mention_starts, fig.end)
+        if j < len(self.mentions) and self.mentions[j].is_subject_kind:
+            gap = self.text[fig.end : self.mentions[j].start]
+            if _FOR_NAME_GAP.fullmatch(gap):
+                return self.mentions[j].canonical
         # "the Hang Seng Index, which rose 0.6%": the name the relative clause hangs on.
         a = bisect_right(self.asides, (first.start, 1 << 60)) - 1
         if a >= 0 and self.asides[a][0] < first.start < self.asides[a][1] and self.text.startswith(
@@ -1155,6 +1164,16 @@ class _Attributor:
             if self.salient(i):
                 return self.mentions[i].canonical
             i -= 1
+        if si > 0 and _PRONOUN_START.match(self.text, sent.start):
+            # "Rival Samsung ... on Friday. It earlier estimated ...": the pronoun stands for the
+            # subject of the sentence before, the first company named there
+            s, e = self.spans[si - 1]
+            if not _PARA_BREAK.search(self.text, e, sent.start):
+                for j in range(bisect_left(self.mention_starts, s), bisect_left(self.mention_starts, e)):
+                    m = self.mentions[j]
+                    # a rival named as the subject ("Rival Samsung ...") is what "It" means
+                    if m.kind == "company" and m.is_subject_kind and not self._in_aside(m.start, m.end):
+                        return m.canonical
         financial = metric in _FINANCIAL and subject is not None
         ref = _SELF_REFERENCE.search(self.text, sent.start, first.start)
         if ref and ref.group("shares") and subject:
