@@ -34,7 +34,10 @@ _METRIC_CUES: list[tuple[str, str]] = [
         r"|(?:spend|spending|invest|investing|investments?)\s+(?:[^.;]{0,80}?)\binfrastructure"
         r"|(?:spend|spending|invest|investing|investments?)\s+(?:[^.;]{0,40}?)\b(?:in|on|into)\s+(?:[\w-]+\s+){0,2}"
         r"(?:cloud\s+computing|computing\s+power)"
-        r"|data[- ]cent(?:er|re)s?\s+(?:spending|investments?|construction)",
+        r"|data[- ]cent(?:er|re)s?\s+(?:spending|investments?|construction)"
+        # "expects to spend about $125 billion this year": a company's spending plan
+        r"|spend(?=\s+(?:(?:about|around|roughly|some|nearly|almost|more\s+than|over|well\s+over|at\s+least|up\s+to"
+        r"|between|an\s+estimated)\s+)*(?:(?:US|HK)?[$€£¥]|RMB\s?|\d))",
     ),
     ("market_cap", r"market\s+(?:value|cap(?:itali[sz]ation)?|valuation)"),
     (
@@ -162,14 +165,34 @@ _CUE_METRIC = {f"c{i}": metric for i, (metric, _) in enumerate(_METRIC_CUES)}
 # faster. Each hit is then matched again with _CUE_RE_LOWER for its cue.
 _CUE_SCAN = re.compile((r"(?<!\w)(?=\w)(?:" + "|".join(pat for _, pat in _METRIC_CUES) + ")").lower())
 
+# Chinese cue words, read inside Chinese text where no spaces mark word starts ("一季度营收38.62亿元").
+_CJK_CUES: list[tuple[str, str]] = [
+    ("net_profit", "归母净利润|净利润|净亏损|净利"),
+    ("operating_profit", "营业利润|经营利润"),
+    ("revenue", "营业收入|营业总收入|营收|销售额|收入"),
+    ("gross_margin", "毛利率"),
+    ("gross_profit", "毛利"),
+    ("capex", "资本开支|资本支出"),
+    ("market_size", "市场规模"),
+    ("market_cap", "总市值|市值"),
+    ("valuation", "估值"),
+    ("market_share", "市场份额|市占率|份额"),
+    ("users", "月活跃用户|日活跃用户|月活|日活|用户"),
+    ("shipments", "出货量|出货"),
+    ("investment", "融资|募资|投资"),
+]
+_CJK_CUE_RE = re.compile("|".join(f"(?P<j{i}>{pat})" for i, (_, pat) in enumerate(_CJK_CUES)))
+_CJK_CUE_METRIC = {f"j{i}": metric for i, (metric, _) in enumerate(_CJK_CUES)}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
 # Count nouns read right after a number: "16.9k stars", "4 H20s", "200 business lines".
 _COUNT_NOUNS: list[tuple[str, str]] = [
     ("github_stars", r"stars?"),
     ("gpu_hours", r"(?:[\w-]+\s+){0,2}?GPU[- ]hours?"),
     (
         "gpus",
-        r"(?:[A-Z][\w-]*\s+){0,3}?(?:GPUs?|[A-Z]{1,2}\d{2,4}s?\b(?!\s+GPU[- ]hours?)|chips?|accelerators?|graphics\s+cards?"
-        r"|processors?)",
+        r"(?:(?:pieces|units)\s+of\s+)?(?:[A-Z0-9][\w-]*\s+){0,3}?(?:GPUs?|[A-Z]{1,2}\d{2,4}s?\b(?!\s+GPU[- ]hours?)"
+        r"|chips?|accelerators?|graphics\s+cards?|processors?)",
     ),
     ("cities", r"(?:more\s+|new\s+|other\s+)?cities"),
     ("sites", r"(?:[\w-]+\s+){0,1}?(?:sites|campuses|locations)"),
@@ -209,7 +232,8 @@ _CHANGE_WORDS = re.compile(
     r"soar\w*|gain\w*|up|down|fell|fall\w*|slip\w*|sank|sink\w*|drop\w*|declin\w*|slid\w*|slump\w*|plung\w*|tumbl\w*|"
     r"shrank|shrink\w*|contract\w*|expand\w*|cut|reduc\w*|lower|higher|boost\w*|doubl\w*|tripl\w*|"
     r"year[- ]on[- ]year|year[- ]over[- ]year|yoy|y/y|q/q|quarter[- ]on[- ]quarter|sequential\w*|"
-    r"accelerat\w*|slow\w*|improv\w*|added|adding|more|less)\b",
+    r"accelerat\w*|slow\w*|improv\w*|added|adding|more|less)\b"
+    r"|增长|增加|上涨|上升|提升|下降|下滑|下跌|减少|同比|环比",  # no word breaks in Chinese text
     _I,
 )
 _RATIO_AFTER = re.compile(
@@ -816,6 +840,14 @@ class _Attributor:
                     (m.start(), m.end(), _CUE_METRIC[m.lastgroup or ""])
                     for m in _CUE_RE.finditer(self.text, s, e)
                 ]
+            if _CJK.search(self.text, s, e):
+                cues = sorted(
+                    cues
+                    + [
+                        (m.start(), m.end(), _CJK_CUE_METRIC[m.lastgroup or ""])
+                        for m in _CJK_CUE_RE.finditer(self.text, s, e)
+                    ]
+                )
             cues = [c for c in cues if not self._inside_figure_strict(c[0], c[1])]
             sent = _Sentence(s, e, periods, cues)
             self._sentences[idx] = sent
@@ -1032,6 +1064,8 @@ class _Attributor:
         for cs, ce, metric in sent.cues:
             if cs < pos:
                 continue
+            if _CJK.match(self.text, cs):
+                return None  # a Chinese cue names what follows it ("营收38.62亿元 净利润...")
             gap = self.text[pos:cs]
             if _POST_CUE_GAP.fullmatch(gap) and not _POST_CUE_STOP.search(gap):
                 return (cs, ce, metric)
