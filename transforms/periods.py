@@ -56,6 +56,7 @@ _PERIOD = re.compile(
   | (?P<fyord>\b(?:its\s+|the\s+)?(?:fiscal\s+(?:year\s+)?|FY\s*)['’]?(?P<foy>{_Y}|\d{{2}})\s+(?P<foord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter\b)
   | (?P<qfy>\bQ(?P<qfyq>[1-4])\s*(?:of\s+)?(?:FY|fiscal(?:\s+year)?)\s*['’]?(?P<qfyy>{_Y}|\d{{2}})\b)
   | (?P<fyq>\bFY\s*['’]?(?P<fyqy>{_Y}|\d{{2}})\s*[-\s]?Q(?P<fyqq>[1-4])\b)
+  | (?P<cy>\bCY\s*['’]?(?P<cyy>{_Y}|\d{{2}})\b)
   | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_Y}|\d{{2}})\b)
   | (?P<qended>\b(?:the\s+|its\s+)?(?:(?:fiscal\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?)?(?:quarter|three\s+months|three-month\s+period)\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<qem>{_MONTH})\b\.?(?:\s+(?:[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<qey>{_Y})\b)?)
   | (?P<fqbare>\b(?:the\s+|its\s+|their\s+)?fiscal\s+(?P<fbord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter\b)
@@ -104,7 +105,7 @@ _PERIOD = re.compile(
 # before the alternation makes the scan about 3x faster.
 _TRIGGER = re.compile(
     r"(?<![A-Za-z])(?=[\dQHqhYyFfTtMmCcPpSsJAONDWa])(?:"
-    r"(?:19|20)\d\d|\d[QH]|[QH][1-4]|QUARTER|[Qq]uarter|[Hh]alf|[Yy]ears?|YEAR|[Ff]iscal|[Ff]inancial|FY|"
+    r"(?:19|20)\d\d|\d[QH]|[QH][1-4]|QUARTER|[Qq]uarter|[Hh]alf|[Yy]ears?|YEAR|[Ff]iscal|[Ff]inancial|FY|CY|"
     r"[Tt]oday|[Tt]onight|this (?:morning|afternoon)|[Yy]esterday|[Mm]onth|[Cc]urrently|[Pp]resent|"
     r"[Ss]o far|[Tt]o date|as of now|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[0-3]?\d(?:st|nd|rd|th)\b)"
@@ -271,6 +272,10 @@ def find_periods(
                     yq = _relative_year(m.group(0), published) if published else None
                 if yq:
                     values = (f"{yq}-Q1..{yq}-Q{quarters}",) if quarters > 1 else (f"{yq}-Q1",)
+        elif kind == "cy":
+            y = _full_year(g["cyy"])  # "CY27 EPS": a calendar year, named beside fiscal ones
+            if y:
+                values = (str(y),)
         elif kind == "fy":
             y = _full_year(g["fyy"])
             if y:
