@@ -921,11 +921,37 @@ class _Attributor:
                 entity = subject
             kind = self._kind(fig, sent)
             period = self._period(fig, k, si, sent, metric, earlier, basis, kind)
+            restated = self._restated(k, out)
+            if restated is not None:
+                # "110 billion yuan ($15.3 billion)": a conversion restates the amount before it
+                metric, basis, entity, period, kind = (
+                    restated.metric or metric, restated.basis or basis, restated.entity or entity,
+                    restated.period, restated.kind or kind,
+                )  # fmt: skip
             new = _with_attributes(fig, metric, basis, entity, period, kind)
             out.append(new)
             if fig.unit not in {"%", "pp", "x", "count"}:
                 seen.setdefault((fig.unit, round(fig.value, 6)), new)
         return out
+
+    def _restated(self, k: int, out: list[Figure]) -> Figure | None:
+        """The figure a bracketed conversion restates: the one right before its opening bracket."""
+        fig = self.figures[k]
+        if k == 0 or fig.unit in _NON_MONEY:
+            return None
+        opening = self.text.rfind("(", max(0, fig.start - 40), fig.start)
+        if opening < 0 or ")" in self.text[opening : fig.start]:
+            return None
+        for before in reversed(out):
+            if before.end <= opening:
+                if (
+                    before.unit not in _NON_MONEY
+                    and before.unit != fig.unit
+                    and not self.text[before.end : opening].strip()
+                ):
+                    return before
+                return None
+        return None
 
     # metric ----------------------------------------------------------------------------------
     def _metric(self, fig: Figure, k: int, sent: _Sentence) -> tuple[str, bool]:
