@@ -484,6 +484,7 @@ _CHANGE_IN = re.compile(
     _I,
 )
 _PRONOUN_START = re.compile(r"[\"“‘']?(?:It|Its|It['’]s)\s")
+_THIS_QUARTER = re.compile(r"\bthis\s+quarter\b", _I)
 _FOR_NAME_GAP = re.compile(r"\s+for\s+(?:the\s+)?")
 _CHANGE_GAP = re.compile(
     r"\s*[,(]?\s*(?:up|down|rising|falling|increasing|decreasing|an?\s+(?:increase|rise|decline|drop)\s+of)\s*(?:by\s+)?",
@@ -1315,6 +1316,18 @@ class _Attributor:
         kind: str,
     ) -> str | None:
         value = self._period_in_sentence(fig, k, sent)
+        if (
+            value is not None
+            and self.report_period
+            and self.published
+            and kind == "actual"
+            and value == f"{self.published.year}-Q{(self.published.month - 1) // 3 + 1}"
+            and value != self.report_period
+            and _THIS_QUARTER.search(self.text, sent.start, sent.end)
+        ):
+            # "Customers ordered $15.2 billion this quarter," says the results release: the
+            # quarter it reports, not the calendar quarter it was published in
+            value = self.report_period
         if metric in _TRADING_METRICS:
             # Prices, market values and rates are quoted on a day: the story's trading day
             # unless the sentence names another; a move over a span ("so far this year") keeps it.
