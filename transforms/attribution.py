@@ -484,6 +484,11 @@ _CHANGE_IN = re.compile(
     _I,
 )
 _PRONOUN_START = re.compile(r"[\"“‘']?(?:It|Its|It['’]s)\s")
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?$", _I)
+_TO_BEFORE = re.compile(r"\bto\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|a\s+record\s+)?$", _I)
+_YOY = re.compile(
+    r"\b(?:on-year|year[- ]on[- ]year|year[- ]over[- ]year|yoy|y/y|from\s+a\s+year\s+(?:earlier|ago))\b", _I
+)
 _THIS_QUARTER = re.compile(r"\bthis\s+quarter\b", _I)
 _FOR_NAME_GAP = re.compile(r"\s+for\s+(?:the\s+)?")
 _CHANGE_GAP = re.compile(
@@ -922,6 +927,19 @@ class _Attributor:
                 entity = subject
             kind = self._kind(fig, sent)
             period = self._period(fig, k, si, sent, metric, earlier, basis, kind)
+            if (
+                period is not None
+                and basis != "change"
+                and prev is not None
+                and prev.period == period
+                and prev.start >= sent.start
+                and _FROM_BEFORE.search(self.text, max(sent.start, fig.start - 16), fig.start)
+                and _TO_BEFORE.search(self.text, max(sent.start, prev.start - 16), prev.start)
+                and _YOY.search(self.text, sent.start, sent.end)
+            ):
+                # "rose 66% on-year ..., while net profit rose to 15.28 trillion won from 8.01
+                # trillion won": the base of a year-on-year comparison is the year before
+                period = _year_before(period)
             restated = self._restated(k, out)
             if restated is not None:
                 # "110 billion yuan ($15.3 billion)": a conversion restates the amount before it
