@@ -15,6 +15,8 @@ from expectations.reference import load_fx_rates
 from expectations.rules import entity_key
 from expectations.validate import Part, validate_parts
 from flows import store
+from flows.loading import load_entity_catalog
+from transforms.entities import EntityCatalog
 
 
 @dataclass(slots=True)
@@ -90,9 +92,20 @@ def read_parts(con: duckdb.DuckDBPyConnection, rows_per_part: int = PART_ROWS) -
         yield Part(figures, documents, label)
 
 
-def read_groups(con: duckdb.DuckDBPyConnection) -> Iterator[pd.DataFrame]:
-    """The figures the rules across documents compare, one (entity key, metric) group at a time."""
-    keys = {name: key for name in store.read_entities(con) if (key := entity_key(name)) is not None}
+def read_groups(
+    con: duckdb.DuckDBPyConnection, catalog: EntityCatalog | None = None
+) -> Iterator[pd.DataFrame]:
+    """The figures the rules across documents compare, one (entity key, metric) group at a time.
+
+    Names the watchlist knows are grouped under its canonical name, so "Zhipu" in one document
+    and "Zhipu AI" in another are compared with each other.
+    """
+    names = store.read_entities(con)
+    keys = {
+        name: key
+        for name in names
+        if (key := entity_key(catalog.canonical(name) if catalog else name)) is not None
+    }
     return store.iter_figure_groups(con, keys)
 
 
@@ -121,7 +134,7 @@ def run_validation(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: s
     fx = load_fx_rates(settings.fx_rates_file)
     counted = _Counted(read_parts(con))
     outcome = validate_parts(
-        counted, read_groups(con), fx=fx, docs_dir=settings.data_docs_dir, run_name=run_id
+        counted, read_groups(con, load_entity_catalog(settings)), fx=fx, docs_dir=settings.data_docs_dir, run_name=run_id
     )
     store.write_validation(con, run_id, outcome.results, outcome.suspect_figure_ids)
     store.write_meta(con, INPUT_KEY, fingerprint)

@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
-from transforms.entities import EntityCatalog, Mention
+from transforms.entities import EntityCatalog, Mention, names_as_written
 from transforms.models import Figure
 from transforms.periods import PeriodMention, coarsen_to_month, find_periods
 from transforms.sentences import SentenceIndex
@@ -612,6 +612,7 @@ class _Attributor:
             m for m in catalog.find_mentions(text) if not self._inside_figure(m.start, m.end)
         ]
         self.mention_starts = [m.start for m in self.mentions]
+        self.as_written = names_as_written(text, self.mentions)
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._trading_cache: dict[int, bool] = {}
         self._sentences: dict[int, _Sentence] = {}
@@ -947,6 +948,8 @@ class _Attributor:
                     restated.metric or metric, restated.basis or basis, restated.entity or entity,
                     restated.period, restated.kind or kind,
                 )  # fmt: skip
+            if entity is not None:
+                entity = self.as_written.get(entity, entity)
             new = _with_attributes(fig, metric, basis, entity, period, kind)
             out.append(new)
             if fig.unit not in {"%", "pp", "x", "count"}:

@@ -430,6 +430,56 @@ def _as_named(text: str, mentions: list[Mention]) -> list[Mention]:
     ]
 
 
+_LEGAL_FORMS = frozenset(
+    {"Inc", "Corp", "Corporation", "Holdings", "Holding", "Ltd", "Limited", "Group", "Co", "PLC", "plc",
+     "AG", "SE", "NV", "SA"}
+)  # fmt: skip
+
+
+def _name_key(name: str) -> str:
+    """A name compared without case, punctuation or a trailing legal form."""
+    words = re.sub(r"[.,'’]", "", name).split()
+    while len(words) > 1 and words[-1] in _LEGAL_FORMS:
+        words.pop()
+    return " ".join(words).casefold()
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two names of one company that a reader takes as the same name: 'Zhipu' and 'Zhipu AI', 'AWS'."""
+    wa, wb = a.casefold().split(), b.casefold().split()
+    if wa and wb and wa[0] == wb[0]:
+        return True
+    return (a.isupper() and a == _initials(b)) or (b.isupper() and b == _initials(a))
+
+
+def names_as_written(text: str, mentions: list[Mention]) -> dict[str, str]:
+    """Watchlist names the text never writes, mapped to the form of that name it does write.
+
+    A figure's entity is the company as the document names it ("Zhipu" where the watchlist says
+    Zhipu AI, "Amazon Web Services" for AWS). Another name altogether ("Cloud Intelligence Group"
+    for Alibaba Cloud, "Facebook" for Meta) keeps the watchlist's. The form written most wins.
+    """
+    written_forms: dict[str, dict[str, int]] = {}
+    for m in mentions:
+        if m.known and m.kind == "company":
+            forms = written_forms.setdefault(m.canonical, {})
+            written = text[m.start : m.end]
+            forms[written] = forms.get(written, 0) + 1
+    out: dict[str, str] = {}
+    for canonical, forms in written_forms.items():
+        key = _name_key(canonical)
+        if any(_name_key(w) == key for w in forms):
+            continue
+        usable = [w for w in forms if w.isascii() and _same_name(w, canonical)]
+        if usable:
+            out[canonical] = max(usable, key=lambda w: (forms[w], len(w)))
+    return out
+
+
 # "Vera Rubin NVL144", "Rubin Ultra NVL576": capitalised words right before a model-number name.
 _NAME_WORDS_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][a-z]+[ ]){1,2})$")
 

@@ -15,6 +15,7 @@ from expectations.validate import validate_figures, validate_parts
 from flows import store
 from flows.pipeline import ingest, validate
 from flows.validation import DOCS_KEY, FINDINGS_KEY, SUMMARY_KEY, read_groups, read_parts
+from transforms.entities import EntityCatalog
 
 
 @pytest.fixture
@@ -141,3 +142,17 @@ def test_figure_groups_are_whole_across_fetches(tmp_path: Path) -> None:
             if keys.get(f["entity"]) == group["entity_group"].iloc[0] and f["metric"] == group["metric"].iloc[0]
         )
         assert list(zip(group["doc_id"], group["start"], group["figure_id"], strict=True)) == expected
+
+
+def test_watchlist_aliases_are_grouped_under_one_name(tmp_path: Path) -> None:
+    catalog = EntityCatalog.from_csv_text("canonical,kind,aliases\nZhipu AI,company,Zhipu|Z.ai\n")
+    names = ["Zhipu", "Zhipu AI", "Z.ai", "Other Co"]
+    figures = [_figure(n, names[n % 4], "revenue") for n in range(8)]
+    docs = [{"doc_id": f"d{n}", "text": "t", "first_path": f"/d{n}"} for n in range(7)]
+    sources = [{"path": f"/d{n}", "doc_id": f"d{n}", "status": "loaded"} for n in range(7)]
+    with store.connect(tmp_path / "w.duckdb") as con:
+        store.write_batch(con, docs, sources, figures)
+        with_catalog = {g["entity_group"].iloc[0]: set(g["entity"]) for g in read_groups(con, catalog)}
+        without = {g["entity_group"].iloc[0] for g in read_groups(con)}
+    assert with_catalog == {"zhipu ai": {"Zhipu", "Zhipu AI", "Z.ai"}, "other": {"Other Co"}}
+    assert without == {"zhipu", "zhipu ai", "z ai", "other"}
