@@ -564,6 +564,52 @@ _LEADING_NUMBER = re.compile(
 _PERIOD_VALUE = re.compile(r"(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2}))(?:-\d{2})?)?")
 
 
+_TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
+_TABLE_RULE = re.compile(r"^[\s|:-]*$")
+_RANK_PREFIX = re.compile(r"^\s*(?:\d{1,2}[.)]|#\d{1,2})\s+")
+_TRAILING_ASIDE = re.compile(r"\s*\([^)]*\)\s*$")
+# Row labels that name a sum or a remainder, not an entity.
+_NOT_ROW_ENTITY = re.compile(
+    r"^(?:total|others?|rest\s+of\s+(?:the\s+)?market|all\s+others|sum|subtotal|average|n/?a|source.*)$", _I
+)
+_GROWTH_HEADER = re.compile(
+    r"\b(?:growth|change|chg|yoy|y/y|qoq|q/q|vs\.?|versus|increase|decrease|gain|move|%\s*ch)\b|/", _I
+)
+
+
+@dataclass(frozen=True)
+class _TableCell:
+    """One data cell of a Markdown table, with its column's header and its row's label."""
+
+    header: str
+    header_start: int
+    label: str
+    label_start: int
+
+
+def _table_cells(text: str) -> list[tuple[int, int, _TableCell]]:
+    """(start, end, cell) for every data cell of every Markdown table in the text, in order."""
+    out: list[tuple[int, int, _TableCell]] = []
+    header: list[tuple[int, str]] | None = None
+    prev_end = -2
+    for m in _TABLE_ROW.finditer(text):
+        inner_start = m.start(1)
+        cells: list[tuple[int, int, str]] = []
+        pos = inner_start
+        for part in m.group(1).split("|"):
+            cells.append((pos, pos + len(part), part.strip()))
+            pos += len(part) + 1
+        if header is None or m.start() > prev_end + 1:
+            header = [(s, t) for s, _, t in cells]  # a new table starts with its header row
+        elif not _TABLE_RULE.match(m.group(1)):
+            label_start, _, label = cells[0]
+            for j, (cs, ce, _t) in enumerate(cells):
+                h_start, h_text = header[j] if j < len(header) else (-1, "")
+                out.append((cs, ce, _TableCell(h_text, h_start, label, label_start)))
+        prev_end = m.end()
+    return out
+
+
 @dataclass(slots=True)
 class _Sentence:
     start: int
@@ -613,6 +659,8 @@ class _Attributor:
         ]
         self.mention_starts = [m.start for m in self.mentions]
         self.as_written = names_as_written(text, self.mentions)
+        self.table_cells = _table_cells(text) if "|" in text else []
+        self.table_starts = [c[0] for c in self.table_cells]
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._trading_cache: dict[int, bool] = {}
         self._sentences: dict[int, _Sentence] = {}
@@ -941,6 +989,9 @@ class _Attributor:
                 # "rose 66% on-year ..., while net profit rose to 15.28 trillion won from 8.01
                 # trillion won": the base of a year-on-year comparison is the year before
                 period = _year_before(period)
+            cell = self._table_cell(fig)
+            if cell is not None:
+                metric, basis, entity, period = self._from_table(fig, cell, metric, basis, entity, period)
             restated = self._restated(k, out)
             if restated is not None:
                 # "110 billion yuan ($15.3 billion)": a conversion restates the amount before it
@@ -955,6 +1006,59 @@ class _Attributor:
             if fig.unit not in {"%", "pp", "x", "count"}:
                 seen.setdefault((fig.unit, round(fig.value, 6)), new)
         return out
+
+    def _table_cell(self, fig: Figure) -> _TableCell | None:
+        """The Markdown table cell a figure stands in, if any."""
+        i = bisect_right(self.table_starts, fig.start) - 1
+        if i >= 0 and fig.end <= self.table_cells[i][1]:
+            return self.table_cells[i][2]
+        return None
+
+    def _from_table(
+        self, fig: Figure, cell: _TableCell, metric: str, basis: str, entity: str | None,
+        period: str | None,
+    ) -> tuple[str, str, str | None, str | None]:
+        """A table cell's attributes: the column header says what and when, the row label who."""
+        header_cues = _scan_cues(cell.header.lower()) if cell.header.isascii() else []
+        label_cues = _scan_cues(cell.label.lower()) if cell.label.isascii() else []
+        if fig.unit in _UNIT_METRIC:
+            pass
+        elif header_cues:
+            metric = header_cues[-1][2]  # the head noun comes last: "Revenue share" is a share
+        elif label_cues:
+            metric = label_cues[0][2]  # a statement's rows: "Revenue | 5.1 | 4.2"
+        if fig.unit in {"%", "pp"}:
+            if _GROWTH_HEADER.search(cell.header) or fig.unit == "pp":
+                basis = "change"
+            elif metric in _LEVEL_METRICS:
+                basis = "level"
+        elif fig.unit not in {"x"}:
+            basis = "level"
+        named = self._row_entity(cell) if not label_cues else None
+        if named is None:
+            named = self._mention_in(cell.header_start, cell.header_start + len(cell.header) + 4)
+        if named is not None:
+            entity = named
+        found = find_periods(
+            cell.header, self.published, start=0, end=len(cell.header), fiscal_end=self.fiscal_end
+        )
+        if found and found[0].values:
+            period = found[0].values[0]
+        return metric, basis, entity, period
+
+    def _row_entity(self, cell: _TableCell) -> str | None:
+        """The entity a table row is about: its label, a listed name or a name-like label."""
+        label = _TRAILING_ASIDE.sub("", _RANK_PREFIX.sub("", cell.label)).strip()
+        if not label or _NOT_ROW_ENTITY.match(label) or not label[0].isupper() or label[0].isdigit():
+            return None
+        known = self._mention_in(cell.label_start, cell.label_start + len(cell.label) + 6)
+        return known or label
+
+    def _mention_in(self, start: int, end: int) -> str | None:
+        for m in self._mentions_between(start, end):
+            if m.is_subject_kind:
+                return m.canonical
+        return None
 
     def _restated(self, k: int, out: list[Figure]) -> Figure | None:
         """The figure a bracketed conversion restates: the one right before its opening bracket."""
