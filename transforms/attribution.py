@@ -71,7 +71,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ("fx_rate", r"exchange\s+rates?"),
     (
         "valuation",
-        r"P/?E\b|P/S\b|EV/EBITDA|price[- ]to[- ](?:earnings|sales|book)|(?:earnings|sales|revenue)\s+multiples?",
+        r"P/?E\b|P/S\b|P/B\b|\bBPS\b|EV/EBITDA|price[- ]to[- ](?:earnings|sales|book)|(?:earnings|sales|revenue)\s+multiples?",
     ),
     ("eps", r"earnings\s+per\s+(?:share|ADS)|\bEPS\b|per\s+ADS"),
     ("gross_margin", r"gross\s+margins?"),
@@ -84,7 +84,10 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     (
         "net_profit",
-        r"net\s+(?:profits?|income|earnings|loss(?:es)?)|profits?|earnings|(?<!operating\s)\blosses\b|\bnet\s+loss",
+        r"net\s+(?:profits?|income|earnings|loss(?:es)?)|profits?|earnings|(?<!operating\s)\blosses\b|\bnet\s+loss"
+        # "we lost about €300 million last year", "losing $5 billion a year"
+        r"|(?:lost|losing|lose|loses)(?=\s+(?:(?:about|around|roughly|nearly|almost|more\s+than|over)\s+)?"
+        r"(?:(?:US|HK)?[$€£¥]|RMB\s?))",
     ),
     ("buyback", r"buy-?backs?|share\s+repurchases?|repurchas\w*|(?:buy|bought|buying|buys)\s+back"),
     ("dividend", r"dividends?"),
@@ -116,10 +119,10 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ("gmv", r"\bGMV\b|gross\s+merchandise\s+(?:value|volume)"),
     ("deliveries", r"deliveries|delivered"),
     ("shipments", r"shipments|shipped"),
-    ("revenue", r"revenues?|sales|top\s+line"),
+    ("revenue", r"revenues?|sales|top\s+line|\bARR\b|annual(?:i[sz]ed)?\s+recurring\s+revenue"),
     (
         "expenses",
-        r"expenses|charges?|write-?downs?|impairments?|opex|operating\s+costs|R&D"
+        r"expenses|charges?|write-?downs?|impairments?|opex|operating\s+costs|R&D|depreciation|amorti[sz]ation"
         r"|research\s+and\s+development|spending|expenditures?",
     ),
     (
@@ -139,7 +142,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     (
         "market_size",
-        r"market\s+(?:size|scale)|(?:size|scale)\s+of\s+[^.;]{0,40}?\bmarket"
+        r"market\s+(?:size|scale|revenues?)|(?:size|scale)\s+of\s+[^.;]{0,40}?\bmarket"
         r"|\bmarket\b(?=\s+(?:size|scale|is|was|will|would|could|reached|reaches|reach|grew|grows|expanded|rose|"
         r"hit|worth|totall?ed|tops|topped|exceeded|exceeds|surpassed|in\s+[A-Z][\w.]*\s+(?:is|was|will|reached|grew|rose)))",
     ),
@@ -203,7 +206,7 @@ _COUNT_NOUNS: list[tuple[str, str]] = [
     ("deliveries", r"(?:[\w-]+\s+){0,1}?(?:deliveries|vehicles|cars|EVs)\b"),
     ("downloads", r"downloads?"),
     ("rides", r"rides|trips"),
-    ("employees", r"employees|staff|workers"),
+    ("employees", r"employees|staff|workers|people(?!\s+(?:familiar|close|with|who|said|briefed|told))"),
     ("analysts", r"analysts"),
     ("customers", r"(?:[\w-]+\s+){0,1}?(?:customers|clients)"),
     ("developers", r"developers"),
@@ -345,7 +348,7 @@ _ADOPTION_VERB = re.compile(
 )
 _MARKET_PHRASE = re.compile(
     r"(?:(?P<reg1>Mainland\s+China|China|Chinese|[Gg]lobal|[Ww]orldwide|US|U\.S\.|American|Asia[- ]Pacific|domestic)(?:['’]s)?\s+)?"
-    r"(?P<body>(?:[A-Za-z][\w-]*\s+){0,5}?)market\b"
+    r"(?P<body>(?:[A-Za-z][\w-]*\s+){0,5}?)[Mm]arket\b"
     r"(?:\s+in\s+(?P<reg2>China|the\s+US|the\s+U\.S\.|Asia[- ]Pacific|the\s+world|Europe|Japan|India))?"
 )
 _MARKET_STOP = frozenset(
@@ -379,6 +382,13 @@ _MARKET_STOP = frozenset(
         "reached",
         "expected",
         "overall",
+        "largest",
+        "biggest",
+        "second-largest",
+        "fastest-growing",
+        "key",
+        "main",
+        "total",
         "total",
         "entire",
         "whole",
@@ -387,7 +397,7 @@ _MARKET_STOP = frozenset(
     ]
 )
 _REGION = {"china": "China", "chinese": "China", "domestic": "China", "global": "Global",
-           "worldwide": "Global", "the world": "Global", "us": "US", "u.s.": "US", "the us": "US",
+           "worldwide": "worldwide", "the world": "Global", "us": "US", "u.s.": "US", "the us": "US",
            "the u.s.": "US", "american": "US", "asia-pacific": "Asia-Pacific",
            "asia pacific": "Asia-Pacific", "europe": "Europe", "japan": "Japan", "india": "India",
            "mainland china": "Mainland China"}  # fmt: skip
@@ -989,6 +999,15 @@ class _Attributor:
                 # "rose 66% on-year ..., while net profit rose to 15.28 trillion won from 8.01
                 # trillion won": the base of a year-on-year comparison is the year before
                 period = _year_before(period)
+            if metric in {"revenue", "other"} and fig.unit not in {"count", "x", "pp"} and not any(
+                m.is_subject_kind and m.kind == "company"
+                for m in self._mentions_between(self._clause_start(sent, fig.start), fig.start)
+            ):
+                # "Vendor revenue in the worldwide server market grew 61.3%": a market's size
+                clause = self._clause_start(sent, fig.start)
+                market = self._market_phrase(sent, fig.start, clause, fig.start)
+                if market:
+                    metric, entity = "market_size", market
             cell = self._table_cell(fig)
             if cell is not None:
                 metric, basis, entity, period = self._from_table(fig, cell, metric, basis, entity, period)
@@ -1099,13 +1118,17 @@ class _Attributor:
             per = _PER_UNIT.match(after)
             if per and per.group("share") and _DIVIDEND_BEFORE.search(self.text, max(sent.start, first.start - 40), first.start):
                 return "dividend", True  # "a dividend of 1,875 won per share"
-            if per:
+            restates = per is not None and fig is not last and _OR_GAP.match(self.text, fig.end)
+            if per and per.group("share") and _EARNINGS_BEFORE.search(self.text, sent.start, fig.start):
+                return "eps", True  # "net income climbed 41% to $23.4 billion, or $9.12 per share"
+            if per and not restates:
                 return ("stock_price" if per.group("share") else "cost"), True
         if fig.unit == "%" and self._is_population_share(after):
             return "adoption", True
         share_of = _OF_AFTER.match(after)
         # A cue right after the figure ("35.8% market share", "$100 billion investment").
-        post = self._post_cue(last.end, sent)
+        # "$23.4 billion, or $9.12 per share": the words after the restatement are not the amount's
+        post = None if fig is not last and _OR_GAP.match(self.text, fig.end) else self._post_cue(last.end, sent)
         if post and not (share_of and post[0] >= last.end and fig.unit == "%"):
             return post[2], True
         clause_start = sent.start
@@ -1402,9 +1425,20 @@ class _Attributor:
                 j -= 1
         return None
 
-    def _market_phrase(self, sent: _Sentence, before: int) -> str | None:
+    def _clause_start(self, sent: _Sentence, pos: int) -> int:
+        start = sent.start
+        for brk in _CLAUSE_BREAK.finditer(self.text, sent.start, pos):
+            start = brk.end()
+        return start
+
+    def _market_phrase(
+        self, sent: _Sentence, before: int, start: int | None = None, end: int | None = None
+    ) -> str | None:
+        """The market named nearest before `before` (else first after it) in [start, end)."""
         best: str | None = None
-        for m in _MARKET_PHRASE.finditer(self.text, sent.start, sent.end):
+        start = sent.start if start is None else start
+        end = sent.end if end is None else end
+        for m in _MARKET_PHRASE.finditer(self.text, start, end):
             words = m.group("body").split()
             cut = 0
             for w_i, w in enumerate(words):
@@ -1417,7 +1451,7 @@ class _Attributor:
             parts = []
             if region:
                 parts.append(_REGION.get(region.lower().replace("  ", " "), region))
-            parts.extend(words)
+            parts.extend(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words)
             parts.append("market")
             name = " ".join(parts)
             if m.start() < before:
@@ -1706,6 +1740,10 @@ _YEAR_EARLIER_AFTER = re.compile(
     r"\s+(?:of\s+|in\s+)?(?:last|the\s+previous|the\s+prior|a|one)\s+year(?:\s+(?:earlier|ago|before))?"
     r"|(?:in|for)\s+the\s+(?:previous|prior)\s+year|the\s+(?:previous|prior)\s+year)\b",
     _I,
+)
+_OR_GAP = re.compile(r",?\s+or\s+")
+_EARNINGS_BEFORE = re.compile(
+    r"\b(?:net\s+(?:income|profit|earnings|loss)|earnings|profit)\b(?:[^.;]|\.\d)*(?:,\s+or|\(|equal\s+to)\s*$", _I
 )
 _DIVIDEND_BEFORE = re.compile(r"\bdividends?\b[^.;,]*$", _I)
 _OWN_BASE_GAP = re.compile(r"(?:[ \t]+[A-Za-z]+)?[ \t]+(?:in|during|for)[ \t]+")
