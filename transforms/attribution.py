@@ -1070,7 +1070,9 @@ class _Attributor:
         label = _TRAILING_ASIDE.sub("", _RANK_PREFIX.sub("", cell.label)).strip()
         if not label or _NOT_ROW_ENTITY.match(label) or not label[0].isupper() or label[0].isdigit():
             return None
-        known = self._mention_in(cell.label_start, cell.label_start + len(cell.label) + 6)
+        # a name inside the label itself, not in its bracketed aside ("IEIT Systems (Inspur)")
+        start = self.text.find(label, cell.label_start)
+        known = self._mention_in(start, start + len(label)) if start >= 0 else None
         return known or label
 
     def _mention_in(self, start: int, end: int) -> str | None:
