@@ -29,6 +29,7 @@ _DATE_STRING = re.compile(
     rf"(?P<d>"
     rf"{_Y}[-./](?:0?[1-9]|1[0-2])[-./](?:3[01]|[12]\d|0?[1-9])(?!\d)(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
     rf"|{_Y}年\d{{1,2}}月\d{{1,2}}日(?:\s*\d{{1,2}}:\d{{2}})?"
+    rf"|(?:3[01]|[12]\d|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])/{_Y}{_TIME}"
     rf"|{_WEEKDAY}(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+{_MON},?\s+{_Y}{_TIME}"
     rf"|{_WEEKDAY}{_MON}\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?,?\s+{_Y}{_TIME}"
     rf")"
@@ -76,7 +77,7 @@ _WIRE_DATELINE = re.compile(
     rf"^\s*[A-Z][A-Za-z .'/-]{{1,40}},(?:\s+[A-Z][A-Za-z.]+,)?\s+(?P<date>{_MON}\s+\d{{1,2}},?\s+{_Y})\s*/"
 )
 _DATELINE = re.compile(
-    rf"^\s*(?P<place>[A-Z][A-Z .'/-]{{1,40}}),\s+(?P<date>{_MON}\s+\d{{1,2}}(?:,\s+{_Y})?)\s*"
+    rf"^\s*(?P<place>[A-Z][A-Za-z .'/-]{{1,40}}),\s+(?P<date>{_MON}\s+\d{{1,2}}(?:,\s+{_Y})?)\s*"
     r"\((?P<agency>[A-Za-z .]{2,30})\)\s*[-–—]"
 )
 _NOT_SOURCE = re.compile(
@@ -152,6 +153,14 @@ def parse_text_metadata(text: str) -> DocumentMeta:
                 meta.source = lines[idx + 1]
                 banners.add(idx + 1)
     chosen = labelled_date or first_date
+    if (
+        chosen is not None
+        and first_date is not None
+        and chosen is not first_date
+        and chosen[1].date() == first_date[1].date()
+        and chosen[1].time() == datetime.min.time()
+    ):
+        chosen = (chosen[0], first_date[1])  # the dateline's day, at the header's time
     if chosen is not None:
         date_line, meta.published_at = chosen
         meta.date_origin = "header"
@@ -354,6 +363,9 @@ def _parse_date(raw: str, text: str) -> tuple[datetime, bool] | None:
     raw = raw.strip()
     # dateparser reads "2025.05.07" as a time-like token; dashes are unambiguous.
     raw = re.sub(rf"^({_Y})[./](\d{{1,2}})[./](\d{{1,2}})", r"\1-\2-\3", raw)
+    slashed = _SLASH_DATE.match(raw)
+    if slashed:
+        return _parse_slash_date(slashed, text), False
     year_inferred = False
     if not _YEAR.search(raw):
         years = [int(y) for y in _YEAR.findall(text[:20000])]
@@ -365,6 +377,36 @@ def _parse_date(raw: str, text: str) -> tuple[datetime, bool] | None:
     if parsed is None:
         return None
     return parsed, year_inferred
+
+
+_SLASH_DATE = re.compile(
+    rf"^(\d{{1,2}})/(\d{{1,2}})/({_Y})(?:,?\s*(?:at\s+)?(\d{{1,2}}):(\d{{2}})(?::\d{{2}})?\s*([AaPp])?\.?[Mm]?\.?)?"
+)
+_MONTH_NUMBERS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+)}  # fmt: skip
+_WRITTEN_MONTH_DAY = re.compile(rf"\b({_MON})\s+(\d{{1,2}})\b|\b(\d{{1,2}})\s+({_MON})")
+
+
+def _parse_slash_date(m: re.Match[str], text: str) -> datetime:
+    """"03/10/2026 03:28 PM": day and month told apart by a number over 12, else by the text's own
+    "March 10", else read month first (the US order the shape mostly comes from)."""
+    a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    month, day = (b, a) if a > 12 else (a, b)
+    if a <= 12 and b <= 12 and a != b:
+        written = {
+            (_MONTH_NUMBERS[(w.group(1) or w.group(4))[:3].lower()], int(w.group(2) or w.group(3)))
+            for w in _WRITTEN_MONTH_DAY.finditer(text[:3000])
+        }
+        if (b, a) in written and (a, b) not in written:
+            month, day = b, a
+    hour = int(m.group(4)) if m.group(4) else 0
+    minute = int(m.group(5)) if m.group(5) else 0
+    if m.group(6) and m.group(6).lower() == "p" and hour < 12:
+        hour += 12
+    elif m.group(6) and m.group(6).lower() == "a" and hour == 12:
+        hour = 0
+    return datetime(year, month, day, hour, minute)
 
 
 # The shapes most headers use, parsed exactly without dateparser (which costs ~1-3 ms a call).
