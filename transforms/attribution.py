@@ -827,9 +827,10 @@ class _Attributor:
         if self.subject is None:
             return False
         s, e = self.spans[self.sentence_index(pos)]
-        return any(
-            m.canonical == self.subject or m.canonical.startswith(self.subject + " ")
-            for m in self._mentions_between(s, e)
+        companies = [m for m in self._mentions_between(s, e) if m.kind == "company" and m.known]
+        # "Revenue for the first quarter rose 28%": a sentence that names no company is the subject's
+        return not companies or any(
+            m.canonical == self.subject or m.canonical.startswith(self.subject + " ") for m in companies
         )
 
     def _in_aside(self, start: int, end: int) -> bool:

@@ -85,7 +85,7 @@ _PERIOD = re.compile(
   | (?P<year>\b(?<![-.$])(?P<yy>{_Y})(?:[EF]\b|\b)(?![-.]\d|\s*%|\s*(?:billion|million|yuan|dollars)))
   | (?P<today>\b(?:today|this\s+morning|this\s+afternoon|tonight)\b)
   | (?P<yesterday>\byesterday\b)
-  | (?P<weekday>\b(?:on\s+)(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
+  | (?P<weekday>\b(?:on\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
   | (?P<latestq>\b(?:the\s+|its\s+|their\s+)?(?:latest|most\s+recent|recent|just-ended|just\s+ended)\s+(?:(?:fiscal|financial)\s+)?quarter(?:ly)?\b)
   | (?P<prevq>\b(?:the\s+)?(?:previous|prior|preceding|last)\s+quarter\b|\ba\s+quarter\s+(?:earlier|ago)\b)
   | (?P<thisq>\b(?:this|the\s+current)\s+quarter\b)
