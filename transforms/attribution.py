@@ -499,6 +499,7 @@ _TO_BEFORE = re.compile(r"\bto\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|a\s+
 _YOY = re.compile(
     r"\b(?:on-year|year[- ]on[- ]year|year[- ]over[- ]year|yoy|y/y|from\s+a\s+year\s+(?:earlier|ago))\b", _I
 )
+_PERIOD_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+)?")
 _THIS_QUARTER = re.compile(r"\bthis\s+quarter\b", _I)
 _FOR_NAME_GAP = re.compile(r"\s+for\s+(?:the\s+)?")
 _CHANGE_GAP = re.compile(
@@ -1588,6 +1589,20 @@ class _Attributor:
             for p in sent.periods:
                 if len(p.values) == size and not p.baseline:
                     return p.values[k - g0]
+            # "in 2022, 2023 and 2024 was A, B and C respectively": a list read as two mentions
+            run: list[str] = []
+            prev_end = -1
+            for p in sent.periods:
+                if p.baseline:
+                    run, prev_end = [], -1
+                    continue
+                if prev_end >= 0 and _PERIOD_LIST_GAP.fullmatch(self.text, prev_end, p.start):
+                    run.extend(p.values)
+                else:
+                    run = list(p.values)
+                prev_end = p.end
+                if len(run) == size:
+                    return run[k - g0]
         best: tuple[float, PeriodMention] | None = None
         for p in sent.periods:
             if p.end <= first.start:
