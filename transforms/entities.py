@@ -177,7 +177,8 @@ _NOT_NAMES = frozenset(
     ]
 )
 _CURRENCY_PREFIX = re.compile(
-    r"^(?:RMB|USD|US|HKD|HK|CNY|EUR|GBP|JPY|YUAN|FY|CY|GB(?!\d{3}\b)|TB|MB|KB)\d", re.I
+    r"^(?:RMB|USD|US|HKD|HK|CNY|EUR|GBP|JPY|YUAN|FY|CY|GB(?!\d{3}\b)|TB|MB|KB"
+    r"|SR|SAR|Dh|AED|RM|MYR|Rs|INR|NT|TWD|KRW|SGD)\d", re.I
 )
 _NOT_A_NAME = re.compile(r"[QH][1-4]|FY\d+|\d+[A-Z]?")
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their|his|her|our)\s+$", re.I)
@@ -365,11 +366,13 @@ def _suffix_name(text: str, m: re.Match[str]) -> tuple[int, int, str] | None:
 # A version or tier written after a product name makes the mention more specific:
 # "ERNIE 4.5 Turbo", "Doubao 1.6", "Doubao Pro", "GB200 NVL72", "ERNIE X1.1".
 _VERSION_SUFFIX = re.compile(
-    r"(?:[ -](?:[VRXvrx]?\d{1,2}(?:\.\d{1,2})+|[A-Z]\d{1,2}(?![\w,%]|\.\d)|\d{1,2}(?![\d.,%]|\s*(?:[A-Za-z]|\$))"
+    r"(?:\.\d{1,2}(?![\d%]))?"  # "GLM-4" matched in "GLM-4.5-Air": the minor version
+    r"(?:[ -](?:[VRXvrx]?\d{1,2}(?:\.\d{1,2})+|[A-Z]\d{1,2}(?![\w%]|\.\d|,\d)|\d{1,2}(?![\d.,%]|\s*(?:[A-Za-z]|\$))"
     r"|[A-Z]{2,4}\d{1,3}(?![\w.,%])))?"
-    r"(?:[ -](?:Turbo|Pro|Lite|Max|Plus|Mini|Flash|Ultra|Thinking|Instruct|Preview|Omni|Vision)\b)*"
+    r"(?:[ -](?:Turbo|Pro|Lite|Max|Plus|Mini|Flash|Ultra|Thinking|Instruct|Preview|Omni|Vision|Air)\b)*"
 )
 _EXTENDABLE = frozenset({"product", "other"})
+_VERSIONED_ALIAS = re.compile(r"[ -]?[A-Za-z]?\d")
 
 
 def _extend_versions(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -387,14 +390,26 @@ def _extend_versions(text: str, mentions: list[Mention]) -> list[Mention]:
                 written = text[m.start : m.end]
                 base = (
                     written
-                    if written.startswith(m.canonical + " ") or m.canonical.startswith(written + " ")
+                    if written.startswith(m.canonical + " ")
+                    or m.canonical.startswith(written + " ")
+                    or (
+                        written.casefold().startswith(m.canonical.casefold())
+                        and _VERSIONED_ALIAS.match(written[len(m.canonical) :])
+                    )
                     else m.canonical
                 )
                 name = base + text[m.end : v.end()].replace("-", " ", 1)
-                if text[m.end] == "-":
+                if text[m.end] in "-.":
                     name = base + text[m.end : v.end()]
                 m = Mention(m.start, v.end(), name, m.kind, m.known)
                 skip_until = v.end()
+            elif m.kind == "product" and m.known:
+                # an alias that names a version ("GLM-4.5", "Kimi K2") is that version, not the family
+                written = text[m.start : m.end]
+                if written != m.canonical and _VERSIONED_ALIAS.match(written[len(m.canonical) :]) and (
+                    written.casefold().startswith(m.canonical.casefold())
+                ):
+                    m = Mention(m.start, m.end, written, m.kind, m.known)
         out.append(m)
     return out
 
