@@ -501,6 +501,7 @@ _YOY = re.compile(
 )
 _PERIOD_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+)?")
 _THIS_QUARTER = re.compile(r"\bthis\s+quarter\b", _I)
+_PRODUCT_METRICS = frozenset({"parameters", "tokens", "downloads", "benchmark_score", "models", "context_window"})
 _FOR_NAME_GAP = re.compile(r"\s+for\s+(?:the\s+)?")
 _CHANGE_GAP = re.compile(
     r"\s*[,(]?\s*(?:up|down|rising|falling|increasing|decreasing|an?\s+(?:increase|rise|decline|drop)\s+of)\s*(?:by\s+)?",
@@ -1384,8 +1385,10 @@ class _Attributor:
             if not _PARA_BREAK.search(self.text, e, sent.start):
                 for j in range(bisect_left(self.mention_starts, s), bisect_left(self.mention_starts, e)):
                     m = self.mentions[j]
-                    # a rival named as the subject ("Rival Samsung ...") is what "It" means
-                    if m.kind == "company" and m.is_subject_kind and not self._in_aside(m.start, m.end):
+                    # a rival named as the subject ("Rival Samsung ...") is what "It" means; a
+                    # model's size or downloads are a product's ("Mistral Large 3 ... It has 675B")
+                    wanted = "product" if metric in _PRODUCT_METRICS else "company"
+                    if m.kind == wanted and m.is_subject_kind and not self._in_aside(m.start, m.end):
                         return m.canonical
         financial = metric in _FINANCIAL and subject is not None
         ref = _SELF_REFERENCE.search(self.text, sent.start, first.start)
