@@ -502,6 +502,7 @@ _YOY = re.compile(
 _PERIOD_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+)?")
 _THIS_QUARTER = re.compile(r"\bthis\s+quarter\b", _I)
 _PRODUCT_METRICS = frozenset({"parameters", "tokens", "downloads", "benchmark_score", "models", "context_window"})
+_ESTIMATE_WORDS = re.compile(r"\b(?:expected|estimated?|consensus|forecast|projected|anticipated)\b", _I)
 _FOR_NAME_GAP = re.compile(r"\s+for\s+(?:the\s+)?")
 _CHANGE_GAP = re.compile(
     r"\s*[,(]?\s*(?:up|down|rising|falling|increasing|decreasing|an?\s+(?:increase|rise|decline|drop)\s+of)\s*(?:by\s+)?",
@@ -975,6 +976,17 @@ class _Attributor:
                 # "NVIDIA's share slipped to 81%. AMD and Intel held 7% and 2%": shares go on
                 # being listed in the next sentence of the paragraph without the word "share"
                 metric = "market_share"
+            if (
+                metric == "other"
+                and not cue_found
+                and prev is not None
+                and prev.start < sent.start
+                and prev.metric not in {None, "other"}
+                and (prev.unit in _NON_MONEY) == (fig.unit in _NON_MONEY)
+                and _ESTIMATE_WORDS.search(self.text, sent.start, sent.end)
+                and not _PARA_BREAK.search(self.text, prev.end, fig.start)
+            ):
+                metric = prev.metric  # "... revenue of $58 billion. Analysts on average expected $59.4 billion."
             basis = self._basis(fig, k, sent, metric)
             if metric in _MARGIN_OF:
                 # a margin is profit as a part of revenue (the spec has no margin metrics)
