@@ -58,9 +58,11 @@ _UNLISTED = re.compile(
     r"|(?P<poss>(?<![\w-])(?P<poss_name>[A-Z][a-z]{2,}[A-Za-z]*)['’]s\s+(?:\w+\s+){0,2}?"
     r"(?:revenue|sales|profit|shares|stock|market|cloud|business|earnings|income|valuation|capex|"
     r"spending|investment|users|models?|platform|app|chips?)\b)"
-    r"|(?P<actor>(?:(?<![^\n])|(?<=[.;:!?\n]\s)|(?<=[a-z,] ))(?P<actor_name>[A-Z][a-z]{2,}[A-Za-z]*)\s+"
-    r"(?:reported|posted|said|announced|launched|released|raised|invested|plans|expects|unveiled|"
-    r"generated|recorded|booked|shipped|sold)\b)"
+    r"|(?P<actor>(?:(?<![^\n])|(?<=[.;:!?\n]\s)|(?<=[a-z,'’] ))(?P<actor_name>[A-Z][a-z]{2,}[A-Za-z]*)\s+"
+    r"(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+)?"
+    r"(?:reported|reports|posted|posts|said|says|announced|announces|launched|launches|released|releases|"
+    r"raised|raises|invested|invests|plans|planned|expects|expected|unveiled|unveils|generated|recorded|"
+    r"booked|shipped|sold|signed|signs|secured|secures|agreed|agrees|targets|is\s+targeting|filed|files)\b)"
     r"|(?P<camel>(?<![\w-])(?:[A-Z][a-z]+[A-Z][A-Za-z]+|i[A-Z][A-Za-z]+)(?:-[A-Z][A-Z0-9.]*)?(?![\w-]))"
     r")"
 )
@@ -301,6 +303,13 @@ class EntityCatalog:
             else:
                 mentions.append(Mention(start, end, name, "other", False))
             insort(taken, (start, end))
+        # A name found once from its shape ("Humain signed ...") is that name wherever it stands.
+        unlisted = {m.canonical for m in mentions if not m.known and " " not in m.canonical and len(m.canonical) >= 4}
+        for name in sorted(unlisted):
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                if not _overlaps(taken, m.start(), m.end()):
+                    mentions.append(Mention(m.start(), m.end(), name, "other", False))
+                    insort(taken, (m.start(), m.end()))
         mentions.sort(key=lambda m: m.start)
         mentions = _extend_backwards(text, _extend_versions(text, mentions))
         return _as_named(text, _acronym_mentions(text, _resolve_short_forms(mentions)))

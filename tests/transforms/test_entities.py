@@ -159,7 +159,7 @@ def test_a_family_name_with_a_suffix_keeps_the_written_family(catalog: EntityCat
 def test_a_listed_name_written_in_another_case_is_still_found() -> None:
     catalog = EntityCatalog.from_csv_text("canonical,kind,aliases\nHunyuan,product,Tencent Hunyuan\n")
     names = [m.canonical for m in catalog.find_mentions("Tencent unveils HunYuan-T2 reasoning model.")]
-    assert names == ["Hunyuan-T2"]
+    assert names == ["Tencent", "Hunyuan-T2"]  # "Tencent unveils": an unlisted actor, found from the text
 
 
 def test_an_acronym_the_text_defines_stands_for_its_name() -> None:
@@ -195,3 +195,9 @@ def test_a_company_named_in_full_keeps_that_name(text: str, expected: list[str])
         "Tencent,company,Tencent Holdings\n"
     )
     assert [m.canonical for m in catalog.find_mentions(text)] == expected
+
+
+def test_a_name_found_from_its_shape_is_found_wherever_it_stands() -> None:
+    text = "Humain signs AMD deal.\n\nRIYADH - Humain on Wednesday signed a deal. Humain, owned by PIF, has 60%."
+    names = [m.canonical for m in EntityCatalog.empty().find_mentions(text)]
+    assert names.count("Humain") == 3
