@@ -77,6 +77,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ("gross_margin", r"gross\s+margins?"),
     ("operating_margin", r"operating\s+margins?|EBITA?\s+margins?"),
     ("net_margin", r"net\s+(?:profit\s+)?margins?"),
+    ("operating_margin", r"(?:a|the|its|their|of|for|with)\s+margins?\b|(?<=\s)margins?\s+(?:of|was|were|at|rose|fell|widened|narrowed)\b"),
     ("gross_profit", r"gross\s+profits?"),
     (
         "operating_profit",
@@ -247,6 +248,16 @@ _RATIO_AFTER = re.compile(
 _OF_AFTER = re.compile(
     r"^\s*of\s+(?P<what>(?:the\s+|its\s+|their\s+|total\s+|overall\s+)*[^\s,.;]+)", _I
 )
+# "70% goes into infrastructure", "35% from the public sector", "70 to 80 percent to be spent on ...":
+# a part of an amount named before
+_SHARE_AFTER = re.compile(
+    r"\s*(?:of\s+(?:it|them|that|this)\b|(?:will\s+|would\s+)?(?:go|goes|went|going)\s+(?:to|into|toward)"
+    r"|(?:is|are|was|were|will\s+be|would\s+be|to\s+be)\s+(?:spent|used|allocated|earmarked|invested)"
+    r"|(?:came|comes|come|coming)\s+from|from\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:sector|segment|customers|clients|business))",
+    _I,
+)
+_LOST_BEFORE = re.compile(r"\b(?:lost|losing|lose|loses)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|more\s+than\s+|over\s+)?$", _I)
+_UPSIDE_LABEL = re.compile(r"\b(?:upside|downside)\s*[:=]?\s*$", _I)
 _SHARE_BEFORE = re.compile(
     r"(?:account(?:s|ed|ing)?\s+for|represent\w*|makes?\s+up|made\s+up|comprise\w*|contribut\w*|"
     r"stake\s+of|share\s+of)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|over\s+|more\s+than\s+|less\s+than\s+|some\s+)?$",
@@ -449,7 +460,9 @@ _PRICE_AFTER_MOVE = re.compile(
 _FX_BEFORE = re.compile(r"(?:US)?\$\s?1\s*=\s*$|\bexchange\s+rate\s+of\s+$", _I)
 _TIMES_OVER_TIME = re.compile(
     r"\s*(?:the\s+(?:level|size|volume|number|figure)\s+(?:of\s+(?:a|one|two|last)\b|when|in|at|seen|recorded)"
-    r"|since\b|from\s+(?:a\s+year|last|the\s+(?:same|previous|prior))|(?:a|one)\s+year\s+(?:ago|earlier))",
+    r"|since\b|from\s+(?:a\s+year|last|the\s+(?:same|previous|prior))|(?:a|one)\s+year\s+(?:ago|earlier)"
+    # "2.6 times what it was in September", "3.1x its IPO price", "1.9 times the valuation of the last round"
+    r"|what\s+it\s+was|(?:its|the)\s+(?:[\w-]+\s+){0,2}?(?:IPO\s+price|offer\s+price|valuation\s+of\s+the\s+(?:last|previous|prior)))",
     _I,
 )
 _THE_QUARTER = re.compile(
@@ -555,6 +568,7 @@ _FOLD = re.compile(r"fold", _I)
 _REVENUE_WHAT = re.compile(r"(?:its\s+|the\s+|total\s+)*(?:revenue|sales)", _I)
 _CHANGE_AFTER = re.compile(
     r"\s*(?:[\w-]+\s+){0,2}?(?:growth|increase|rise|decline|drop|jump|gain|rally|advance|slide|slump|fall|higher|lower|up|down|upside|downside|"
+    r"appreciation|depreciation|cut|reduction|discount|premium|"
     r"year[- ]on[- ]year|year[- ]over[- ]year|yoy|more|less)\b",
     _I,
 )
@@ -1285,10 +1299,10 @@ class _Attributor:
         if fig.unit == "x":
             if _MULTIPLY_WORD.search(fig.surface):
                 return "change"
-            if metric == "valuation":
-                return "ratio"  # "13x 2026E P/E": a multiple of earnings
             if _TIMES_OVER_TIME.match(after) or _YOY_AFTER.match(after):
                 return "change"  # "eight times the level of a year ago": the same metric grew
+            if metric == "valuation":
+                return "ratio"  # "13x 2026E P/E": a multiple of earnings
             if _RATIO_AFTER.match(after) or _MULTIPLE_RATIO.search(before[-40:]):
                 return "ratio"
             if _CHANGE_WORDS.search(before[-50:]) or _FOLD.search(fig.surface):
@@ -1300,6 +1314,10 @@ class _Attributor:
             if metric in _LEVEL_METRICS and metric != "adoption":
                 return "level"  # "a market share of 26.1%" is the share itself
             if metric == "adoption" or _SHARE_BEFORE.search(before):
+                return "share"
+            if _UPSIDE_LABEL.search(before):
+                return "change"  # "Upside: 40.8%"
+            if _SHARE_AFTER.match(after):
                 return "share"
             of = _OF_AFTER.match(after)
             if (
@@ -1332,6 +1350,8 @@ class _Attributor:
                 return "share"
             return "level"
         # Amounts and counts: a change only when the words say the amount is an increment.
+        if metric == "net_profit" and _LOST_BEFORE.search(before):
+            return "level"  # "we lost about €300 million last year": the loss itself
         if _INCREMENT_BEFORE.search(before):
             return "change"
         if before.endswith("by ") and _ADJUST_VERB.search(self.text, sent.start, first.start):
