@@ -10,6 +10,7 @@ from transforms.attribution import attribute_figures
 from transforms.entities import EntityCatalog
 from transforms.figures import extract_figures
 from transforms.models import Figure
+from transforms.tables import extract_table_figures
 from transforms.sentences import SentenceIndex
 
 
@@ -19,6 +20,9 @@ def extract_document_figures(
     """Find every figure in a document's text and attribute it (metric, entity, period...)."""
     sentences = SentenceIndex(text)  # built once: both stages look sentences up
     figures = extract_figures(text, sentences)
+    in_tables = extract_table_figures(text, [(f.start, f.end) for f in figures])
+    if in_tables:
+        figures = sorted(figures + in_tables, key=lambda f: (f.start, f.end))
     return attribute_figures(
         text, figures, published=published, catalog=catalog, sentences=sentences
     )
