@@ -10,8 +10,8 @@ from transforms.attribution import attribute_figures
 from transforms.entities import EntityCatalog
 from transforms.figures import extract_figures
 from transforms.models import Figure
-from transforms.tables import extract_table_figures
 from transforms.sentences import SentenceIndex
+from transforms.tables import extract_table_figures
 
 
 def extract_document_figures(
