@@ -79,7 +79,7 @@ _CORE_RE = re.compile(
     re.IGNORECASE,
 )
 # letters glued before digits that still read as currency ("RMB247,795 million", "US$5")
-_GLUED_PREFIX_RE = re.compile(rf"(?:{CODE_ALT}|Rs|Rp|RM)\Z")
+_GLUED_PREFIX_RE = re.compile(rf"(?:{CODE_ALT}|Rs|Rp|RM|SR|Dhs?)\Z")
 _PREFIX_RE = re.compile(
     rf"(?<![A-Za-z])(?:(?P<code>{CODE_ALT})|(?P<sym>{SYMBOL_ALT}))[ \t\xa0]?\Z"
 )
@@ -608,7 +608,7 @@ def _read_prefix(text: str, c: _Cand) -> None:
     else:
         sym = pm.group("sym")
         iso = currency_from_symbol(sym)
-        if sym in ("Rs", "Rp", "RM", "c $", "C $") and pm.start() > 0 and text[pm.start() - 1].isalnum():
+        if sym in ("Rs", "Rp", "RM", "SR", "Dh", "Dhs", "c $", "C $") and pm.start() > 0 and text[pm.start() - 1].isalnum():
             iso = None
         if sym.strip() in ("C $", "c $") and pm.start() > 0 and text[pm.start() - 1] not in " \t\n(":
             iso = None

@@ -35,6 +35,7 @@ SCALE_WORDS = {
     "crores": Decimal(10) ** 7,
     "billion": Decimal(10) ** 9,
     "trillion": Decimal(10) ** 12,
+    "quadrillion": Decimal(10) ** 15,
     "dozen": Decimal(12),
 }
 SCALE_SUFFIXES = {
@@ -62,7 +63,7 @@ SCALE_SUFFIXES = {
 _SMALL_ALT = "|".join(sorted(SMALL_WORDS, key=len, reverse=True))
 _TENS_ALT = "|".join(TENS)
 _ONES_ALT = "|".join(ONES)
-_BIG_ALT = "thousand|million|billion|trillion|lakhs?|crores?"
+_BIG_ALT = "thousand|million|billion|trillion|quadrillion|lakhs?|crores?"
 
 # Regex fragments (verbose-free so they can be embedded anywhere).
 DIGITS_PATTERN = (
@@ -89,7 +90,7 @@ SCALE_PATTERN = (
 
 _WORD_TOKEN_RE = re.compile(r"[a-z]+")
 _SCALE_TAIL_RE = re.compile(
-    r"^(?P<num>.*?)[\s-]*(?P<scale>thousand|million|billion|trillion|lakhs?|crores?|mn|mln|bn|bln"
+    r"^(?P<num>.*?)[\s-]*(?P<scale>thousand|million|billion|trillion|quadrillion|lakhs?|crores?|mn|mln|bn|bln"
     r"|tn|trn|万亿|千万|百万|十万|亿|万|k|m|b|t)$",
     re.IGNORECASE,
 )

@@ -24,7 +24,7 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "â‚¬": "EUR", "€": "EUR", "Â£": "GBP", "£": "GBP", "₩": "KRW", "₹": "INR", "Rs.": "INR",
     "Rs": "INR", "₽": "RUB", "₺": "TRY", "₫": "VND", "₱": "PHP", "₪": "ILS", "₦": "NGN",
     "₡": "CRC", "₾": "GEL", "₭": "LAK", "ரூ": "LKR", "฿": "THB", "₴": "UAH", "Rp": "IDR",
-    "RM": "MYR", "$": "USD", "＄": "USD",
+    "RM": "MYR", "SR": "SAR", "Dh": "AED", "Dhs": "AED", "$": "USD", "＄": "USD",
 }
 
 # ISO codes (and RMB) written as words; matched case-sensitively except rmb.
