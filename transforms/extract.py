@@ -19,13 +19,19 @@ def extract_document_figures(
 ) -> list[Figure]:
     """Find every figure in a document's text and attribute it (metric, entity, period...)."""
     sentences = SentenceIndex(text)  # built once: both stages look sentences up
+    figures = find_figures(text, sentences)
+    return attribute_figures(
+        text, figures, published=published, catalog=catalog, sentences=sentences
+    )
+
+
+def find_figures(text: str, sentences: SentenceIndex | None = None) -> list[Figure]:
+    """Every figure of a text, unattributed: the figure grammar's, then bare table cells with a unit note."""
     figures = extract_figures(text, sentences)
     in_tables = extract_table_figures(text, [(f.start, f.end) for f in figures])
     if in_tables:
         figures = sorted(figures + in_tables, key=lambda f: (f.start, f.end))
-    return attribute_figures(
-        text, figures, published=published, catalog=catalog, sentences=sentences
-    )
+    return figures
 
 
 def figure_id(doc_id: str, start: int, end: int) -> str:

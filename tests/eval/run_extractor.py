@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from transforms.figures import extract_figures
+from transforms.extract import find_figures
 
 
 def main(paths: list[str]) -> int:
@@ -14,7 +14,7 @@ def main(paths: list[str]) -> int:
     out = sys.stdout
     for path in paths:
         text = Path(path).read_text(encoding="utf-8")
-        for fig in extract_figures(text):
+        for fig in find_figures(text):
             rec = {"doc": path, **fig.to_dict()}
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return 0
