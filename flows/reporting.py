@@ -20,7 +20,7 @@ import pandas as pd
 from briefing.settings import Settings
 from flows import parallel, store
 from reports.calendar import check_period, describe_period, period_bounds, period_key
-from reports.charts import share_history
+from reports.charts import ASSETS_DIR, CHARTS_SCRIPT, bundle_name, javascript_bundle, share_history
 from reports.render import render_briefing, render_index, renderer_fingerprint
 from reports.view import (
     MAX_SIDES,
@@ -189,7 +189,7 @@ def shown_figure_ids(findings: pd.DataFrame) -> set[str]:
     return {i for row in top_findings(findings) for i in row["ids"][:MAX_SIDES]}
 
 
-def period_data(wh: Warehouse, key: str, every: str) -> PeriodData:
+def period_data(wh: Warehouse, key: str, every: str, charts: str = "browser") -> PeriodData:
     """One period's figures, documents, findings and the figures those findings name."""
     index = wh.periods.index(key)
     doc_ids = wh.doc_ids(key)
@@ -210,6 +210,7 @@ def period_data(wh: Warehouse, key: str, every: str) -> PeriodData:
         previous_period=wh.periods[index - 1] if index > 0 else None,
         # Rejected files have no publication date: the latest briefing reports them.
         rejected=wh.sources[wh.sources["status"] == "rejected"] if key == wh.periods[-1] else None,
+        charts=charts,
     )
 
 
@@ -222,14 +223,16 @@ def page_inputs(wh: Warehouse, data: PeriodData) -> PageJob:
     return data, prev_figures[news_columns], wh.shares_until(data.period)
 
 
-def period_inputs(wh: Warehouse, key: str, every: str) -> PageJob:
+def period_inputs(wh: Warehouse, key: str, every: str, charts: str = "browser") -> PageJob:
     """What one period's briefing is built from: its data, the previous period's figures, the history."""
-    return page_inputs(wh, period_data(wh, key, every))
+    return page_inputs(wh, period_data(wh, key, every, charts))
 
 
-def build_period(wh: Warehouse, key: str, every: str) -> tuple[dict[str, Any], pd.DataFrame]:
+def build_period(
+    wh: Warehouse, key: str, every: str, charts: str = "browser"
+) -> tuple[dict[str, Any], pd.DataFrame]:
     """The view of one period's briefing and the figures it covers."""
-    data, prev_figures, history = period_inputs(wh, key, every)
+    data, prev_figures, history = period_inputs(wh, key, every, charts)
     return build_briefing_view(data, prev_figures, history), data.figures
 
 
@@ -260,7 +263,8 @@ PageJob = tuple[PeriodData, pd.DataFrame, pd.DataFrame]
 
 
 def page_jobs(
-    wh: Warehouse, keys: list[str], every: str, done: dict[str, str], forced: str | None, skipped: list[str]
+    wh: Warehouse, keys: list[str], every: str, done: dict[str, str], forced: str | None, skipped: list[str],
+    charts: str = "browser",
 ) -> Iterator[tuple[str, str, PageJob]]:
     """Each period to render, with its input hash and inputs, read once and one period at a time.
 
@@ -269,7 +273,7 @@ def page_jobs(
     """
     history = history_digests(wh)
     for key in keys:
-        data = period_data(wh, key, every)
+        data = period_data(wh, key, every, charts)
         digest = input_hash(data, every, history)
         if done.get(key) == digest and key != forced:
             skipped.append(key)
@@ -342,7 +346,7 @@ def input_hash(data: PeriodData, every: str, history: dict[str, str]) -> str:
     """
     digest = hashlib.sha256(renderer_fingerprint().encode())
     parts = [
-        every, data.period, data.previous_period or "", history[data.period],
+        every, data.charts, data.period, data.previous_period or "", history[data.period],
         frame_digest(data.figures), frame_digest(data.documents),
         # run_id names the validation run, not what it found: leave it out so reruns match.
         frame_digest(data.findings.drop(columns=["run_id"], errors="ignore")),
@@ -380,13 +384,14 @@ def export_findings(findings: pd.DataFrame) -> str:
 REPORT_INPUT_KEY = "report_input"
 
 
-def warehouse_fingerprint(con: duckdb.DuckDBPyConnection, every: str) -> str:
-    """Hash of every table a report reads and of the rendering code, computed inside DuckDB.
+def warehouse_fingerprint(con: duckdb.DuckDBPyConnection, every: str, charts: str = "browser") -> str:
+    """Hash of every table a report reads, of the rendering code and the chart renderer, computed
+    inside DuckDB.
 
     Order-independent sums of row hashes; findings without their run_id, which names the run,
     not what it found.
     """
-    digest = hashlib.sha256(f"{renderer_fingerprint()}\n{every}".encode())
+    digest = hashlib.sha256(f"{renderer_fingerprint()}\n{every}\n{charts}".encode())
     for query in (
         "SELECT count(*), sum(hash(t)::HUGEINT) FROM figures t",
         "SELECT count(*), sum(hash(t)::HUGEINT) FROM (SELECT * EXCLUDE (text) FROM documents) t",
@@ -409,12 +414,15 @@ def write_reports(
     if period:
         check_period(period, every)
     # A rerun over an unchanged warehouse: every page's inputs are unchanged, so skip reading it.
-    fingerprint = warehouse_fingerprint(con, every)
+    charts = settings.charts
+    fingerprint = warehouse_fingerprint(con, every, charts)
     if not period and store.read_meta(con, f"{REPORT_INPUT_KEY}:{every}") == fingerprint:
         done = store.read_briefings(con)
         done = done[done["every"] == every]
         out_dir = settings.briefings_dir
-        if len(done) and all((out_dir / Path(str(p)).name).exists() for p in done["path"]):
+        if len(done) and all((out_dir / Path(str(p)).name).exists() for p in done["path"]) and (
+            charts != "browser" or chart_assets_present(out_dir)
+        ):
             summary = ReportSummary(skipped=sorted(str(p) for p in done["period"]))
             index_path = out_dir / "index.html"
             _write_atomic(index_path, render_index(index_entries(store.read_briefings(con), out_dir), generated_at=now))
@@ -434,7 +442,9 @@ def write_reports(
     done = {k: h for k, h in recorded_hashes.items() if (out_dir / f"briefing-{k}.html").exists()}
     summary = ReportSummary()
     recorded = []
-    jobs = page_jobs(wh, wanted, every, done, period, summary.skipped)
+    if charts == "browser":
+        write_chart_assets(out_dir)
+    jobs = page_jobs(wh, wanted, every, done, period, summary.skipped, charts)
     for key, digest, page in render_pages(jobs, now):
         stem = f"briefing-{key}"
         html_path = out_dir / f"{stem}.html"
@@ -455,6 +465,28 @@ def write_reports(
     _write_atomic(index_path, render_index(index_entries(store.read_briefings(con), out_dir), generated_at=now))
     summary.index_path = str(index_path)
     return summary
+
+
+def chart_assets_present(out_dir: Path) -> bool:
+    """Whether the scripts browser-drawn charts need are in the briefings folder, as this code writes them."""
+    assets = out_dir / ASSETS_DIR
+    script = assets / CHARTS_SCRIPT.name
+    return (assets / bundle_name()).exists() and script.exists() and script.read_bytes() == CHARTS_SCRIPT.read_bytes()
+
+
+def write_chart_assets(out_dir: Path) -> None:
+    """Write the chart scripts once per briefings folder (assets/), for pages that draw their charts.
+
+    The bundle's name carries its versions, so an existing one is kept (it costs ~2 s of CPU to make).
+    """
+    assets = out_dir / ASSETS_DIR
+    assets.mkdir(parents=True, exist_ok=True)
+    bundle = assets / bundle_name()
+    if not bundle.exists():
+        _write_atomic(bundle, javascript_bundle())
+    script = assets / CHARTS_SCRIPT.name
+    if not script.exists() or script.read_bytes() != CHARTS_SCRIPT.read_bytes():
+        _write_atomic(script, CHARTS_SCRIPT.read_text(encoding="utf-8"))
 
 
 def index_entries(briefings: pd.DataFrame, out_dir: Path) -> list[dict[str, Any]]:

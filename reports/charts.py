@@ -1,18 +1,31 @@
-"""Charts as inline SVG: Vega-Lite specs rendered by vl-convert, made safe to inline many per page.
+"""Charts of a briefing: Vega-Lite specs, drawn by the reader's browser or rendered here to SVG.
 
 The specs are plain dicts, the JSON altair would write for the same charts: building them through
 altair's object model deep-copied every spec several times and cost more than laying them out.
+
+Two ways to put them on a page (CHART_RENDERERS):
+- "browser" (the default): the spec goes into the page as JSON and the vega, vega-lite and
+  vega-embed bundle written once per briefings folder (assets/) draws it, offline. Laying out a
+  chart's text costs the browser milliseconds and vl-convert ~0.1 s, most of a report run.
+- "svg": vl-convert renders each chart to inline SVG; the page needs no script (e-mail, archives).
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import vl_convert
 
 from reports.formatting import format_figure, format_money, metric_label
+
+CHART_RENDERERS = ("browser", "svg")
+# The folder, next to the pages, that holds the scripts browser-drawn charts need.
+ASSETS_DIR = "assets"
+CHARTS_SCRIPT = Path(__file__).with_name("static") / "briefing-charts.js"
 
 MONEY_METRICS = ("revenue", "ai_revenue", "capex", "investment")
 # vl-convert lays out text with the fonts it finds; the generic family measures the same in a browser.
@@ -57,7 +70,9 @@ def layered(
 
 def svg_of(spec: dict[str, Any], chart_id: str) -> str:
     """Render a chart to SVG with ids prefixed by chart_id, so several charts share a page safely."""
-    svg = vl_convert.vegalite_to_svg(spec)
+    import vl_convert  # only the svg renderer needs it in the page workers
+
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=vega_lite_version())
     # vega numbers clip paths and gradients with process-wide counters: renumber them per chart
     # in order of appearance, so output is stable and ids never collide between charts.
     mapping: dict[str, str] = {}
@@ -73,7 +88,55 @@ def svg_of(spec: dict[str, Any], chart_id: str) -> str:
     return svg
 
 
-def market_share_chart(history: pd.DataFrame, chart_id: str) -> str | None:
+# What a script element's text must not hold, escaped in JSON: "</script" or "<!--" would end it.
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """A spec as JSON safe to put in a <script type="application/json"> element (no <, >, &)."""
+    text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    # JSON.parse reads \u003c as "<": the data is unchanged, and no markup can end the element.
+    return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group()], text)
+
+
+@functools.cache
+def vega_lite_version() -> str:
+    """The Vega-Lite version both renderers use: the newest vl-convert ships."""
+    import vl_convert
+
+    return str(vl_convert.get_vegalite_versions()[-1])
+
+
+@functools.cache
+def bundle_name() -> str:
+    """File name of the script bundle, by version: a page refers to the versions it was made with."""
+    import vl_convert
+
+    return (f"vega-{vl_convert.get_vega_version()}-lite-{vega_lite_version()}"
+            f"-embed-{vl_convert.get_vega_embed_version()}.js")
+
+
+def javascript_bundle() -> str:
+    """vega, vega-lite and vega-embed as one classic script that defines window.vegaEmbed (~0.9 MB).
+
+    vl-convert bundles them with no reference to any other file or host (~2 s of CPU).
+    """
+    import vl_convert
+
+    code = vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed;", vl_version=vega_lite_version())
+    # The bundle declares top-level consts; a function scope keeps them off the page's global scope.
+    return (f"/* {bundle_name()}: vega, vega-lite and vega-embed (BSD-3-Clause), bundled by vl-convert */\n"
+            f"(function () {{\n{code}\n}})();\n")
+
+
+def page_scripts(charts: list[dict[str, Any]]) -> list[str]:
+    """The scripts, relative to the page, that a page's browser-drawn charts need (none for SVG)."""
+    if not any(c["spec"] for c in charts):
+        return []
+    return [f"{ASSETS_DIR}/{bundle_name()}", f"{ASSETS_DIR}/{CHARTS_SCRIPT.name}"]
+
+
+def market_share_spec(history: pd.DataFrame) -> dict[str, Any] | None:
     """Market share over time per entity (x: the period each figure is about), or None without data."""
     # A share without a period cannot be placed on a time axis; the tables still show it.
     history = history[history["period"].notna() & (history["period"].astype(str) != "")]
@@ -95,15 +158,14 @@ def market_share_chart(history: pd.DataFrame, chart_id: str) -> str | None:
               "title": "period the figure is about", "type": "ordinal"},
         "y": {"field": "share", "scale": {"domainMin": 0}, "title": "market share (%)", "type": "quantitative"},
     }
-    spec = layered(data, encoding, [
+    return layered(data, encoding, [
         ({"type": "line", "strokeWidth": 2}, {}),
         ({"type": "point", "filled": True, "size": 60}, {}),
         ({"type": "text", "dy": -9, "fontSize": 10}, {"text": {"field": "label", "type": "nominal"}}),
     ], height=220, title=title, width=WIDTH)
-    return svg_of(spec, chart_id)
 
 
-def money_chart(figures: pd.DataFrame, currency: str, chart_id: str) -> str | None:
+def money_spec(figures: pd.DataFrame, currency: str) -> dict[str, Any] | None:
     """Money amounts (revenue, capex, investment) by entity in one currency, as horizontal bars."""
     if figures.empty:
         return None
@@ -136,15 +198,16 @@ def money_chart(figures: pd.DataFrame, currency: str, chart_id: str) -> str | No
         "y": {"axis": {"labelExpr": _label_expr(labels), "labelLimit": 260}, "field": "key",
               "sort": list(data["key"]), "title": None, "type": "nominal"},
     }
-    spec = layered(data, encoding, [
+    return layered(data, encoding, [
         ({"type": "bar", "color": "#3b6ea8", "height": 14}, {}),
         ({"type": "text", "align": "left", "dx": 4, "fontSize": 10}, {"text": {"field": "label", "type": "nominal"}}),
     ], height=max(40, 22 * len(data)), title=title, width=WIDTH - 220)
-    return svg_of(spec, chart_id)
 
 
 def _js(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    """A vega expression string literal: quotes, backslashes and line ends escaped."""
+    escaped = text.replace("\\", "\\\\").replace("'", "\\'")
+    return "'" + escaped.replace("\n", "\\n").replace("\r", "\\r") + "'"
 
 
 def _label_expr(labels: dict[str, str]) -> str:
@@ -207,14 +270,31 @@ def share_history(figures: pd.DataFrame) -> pd.DataFrame:
     return figures[mask]
 
 
-def charts_for(period_figures: pd.DataFrame, history: pd.DataFrame, prefix: str) -> list[dict[str, Any]]:
-    """Every chart of one briefing: share over time (history up to this period), money by currency."""
-    charts: list[dict[str, Any]] = []
-    share = market_share_chart(share_history(history), f"{prefix}-share")
+def chart_specs(
+    period_figures: pd.DataFrame, history: pd.DataFrame, prefix: str
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(id, title, spec) of every chart of one briefing: share over time (history up to this
+    period), then money by currency."""
+    specs: list[tuple[str, str, dict[str, Any]]] = []
+    share = market_share_spec(share_history(history))
     if share:
-        charts.append({"title": "Market share over time", "svg": share})
+        specs.append((f"{prefix}-share", "Market share over time", share))
     for currency, group in money_figures(period_figures).items():
-        svg = money_chart(group, currency, f"{prefix}-money-{currency.lower()}")
-        if svg:
-            charts.append({"title": f"Money amounts by entity ({currency})", "svg": svg})
-    return charts
+        money = money_spec(group, currency)
+        if money:
+            specs.append((f"{prefix}-money-{currency.lower()}", f"Money amounts by entity ({currency})", money))
+    return specs
+
+
+def charts_for(
+    period_figures: pd.DataFrame, history: pd.DataFrame, prefix: str, renderer: str = "browser"
+) -> list[dict[str, Any]]:
+    """Every chart of one briefing as the page shows it: its spec as JSON ("browser") or its SVG ("svg")."""
+    if renderer not in CHART_RENDERERS:
+        raise ValueError(f"chart renderer must be one of {', '.join(CHART_RENDERERS)}, got {renderer!r}")
+    return [
+        {"id": chart_id, "title": title,
+         "spec": spec_json(spec) if renderer == "browser" else "",
+         "svg": svg_of(spec, chart_id) if renderer == "svg" else ""}
+        for chart_id, title, spec in chart_specs(period_figures, history, prefix)
+    ]
