@@ -6,7 +6,7 @@ import hashlib
 import itertools
 import json
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -64,10 +64,12 @@ class Warehouse:
     # findings name): each query scans whole columns, so one per page made a run quadratic.
     loaded: dict[str, tuple[pd.DataFrame, pd.DataFrame, set[str]]] = field(default_factory=dict)
     named: pd.DataFrame | None = None
+    # doc_id -> period of every dated document, built once (every read of figures looks it up).
+    doc_periods: dict[str, str] = field(default_factory=dict)
 
     def doc_ids(self, key: str) -> list[str]:
         """The dated documents of one period."""
-        return [str(d) for d in self.documents.loc[self.documents["briefing_period"] == key, "doc_id"]]
+        return [str(d) for d in column_values(self.documents.loc[self.documents["briefing_period"] == key, "doc_id"])]
 
     def period_figures(self, key: str, doc_ids: list[str]) -> pd.DataFrame:
         """The figures of one period's documents."""
@@ -148,9 +150,14 @@ class Warehouse:
 
     def _dated(self, figures: pd.DataFrame) -> pd.DataFrame:
         """Figures of dated documents, each with its document's period."""
-        periods = dict(zip(self.documents["doc_id"], self.documents["briefing_period"], strict=True))
-        figures = figures[_isin(figures["doc_id"], set(periods))]
-        return figures.assign(briefing_period=[periods[d] for d in figures["doc_id"]])
+        if not self.doc_periods:
+            self.doc_periods = dict(zip(column_values(self.documents["doc_id"]),
+                                        column_values(self.documents["briefing_period"]), strict=True))
+        periods = self.doc_periods
+        # Plain lists: iterating an arrow-backed column boxed every one of ~200,000 ids per run.
+        ids = column_values(figures["doc_id"])
+        figures = figures[np.fromiter((d in periods for d in ids), dtype=bool, count=len(ids))]
+        return figures.assign(briefing_period=[periods[d] for d in ids if d in periods])
 
 
 # Periods read from DuckDB in one go: few enough that their rows stay small in memory.
@@ -159,7 +166,8 @@ PERIODS_PER_READ = 8
 
 def _findings_about(findings: pd.DataFrame, doc_ids: list[str], figures: pd.DataFrame) -> pd.DataFrame:
     """The findings about the given documents or any of the given figures."""
-    return findings[_isin(findings["figure_id"], set(figures["figure_id"])) | _isin(findings["doc_id"], set(doc_ids))]
+    figure_ids = set(column_values(figures["figure_id"]))
+    return findings[_isin(findings["figure_id"], figure_ids) | _isin(findings["doc_id"], set(doc_ids))]
 
 
 def _isin(column: pd.Series, values: set[Any]) -> np.ndarray:
@@ -346,8 +354,11 @@ def input_hash(data: PeriodData, every: str, history: dict[str, str]) -> str:
     """
     digest = hashlib.sha256(renderer_fingerprint().encode())
     parts = [
+        # history[period] already covers this period's figures (their rows, hashed inside DuckDB),
+        # and the documents' digest their document columns: hashing the figures frame again was
+        # the largest part of this hash.
         every, data.charts, data.period, data.previous_period or "", history[data.period],
-        frame_digest(data.figures), frame_digest(data.documents),
+        frame_digest(data.documents),
         # run_id names the validation run, not what it found: leave it out so reruns match.
         frame_digest(data.findings.drop(columns=["run_id"], errors="ignore")),
         frame_digest(data.figures_all), frame_digest(data.sources), frame_digest(data.rejected),
@@ -441,11 +452,29 @@ def write_reports(
     # Only pages still on disk count as done.
     done = {k: h for k, h in recorded_hashes.items() if (out_dir / f"briefing-{k}.html").exists()}
     summary = ReportSummary()
-    recorded = []
-    if charts == "browser":
-        write_chart_assets(out_dir)
+    finish_assets = start_chart_assets(out_dir) if charts == "browser" else None
     jobs = page_jobs(wh, wanted, every, done, period, summary.skipped, charts)
-    for key, digest, page in render_pages(jobs, now):
+    try:
+        written = list(_write_pages(out_dir, render_pages(jobs, now), every, summary))
+        if finish_assets is not None:
+            finish_assets()
+    finally:
+        # The bundle may have started the pool even when the pages were rendered here.
+        parallel.shutdown_pool()
+    store.write_briefings(con, written)
+    if not period:
+        store.write_meta(con, f"{REPORT_INPUT_KEY}:{every}", fingerprint)
+    index_path = out_dir / "index.html"
+    _write_atomic(index_path, render_index(index_entries(store.read_briefings(con), out_dir), generated_at=now))
+    summary.index_path = str(index_path)
+    return summary
+
+
+def _write_pages(
+    out_dir: Path, pages: Iterator[tuple[str, str, RenderedPage]], every: str, summary: ReportSummary
+) -> Iterator[dict[str, Any]]:
+    """Write each rendered page and its exports; yield its briefings row."""
+    for key, digest, page in pages:
         stem = f"briefing-{key}"
         html_path = out_dir / f"{stem}.html"
         _write_atomic(out_dir / f"{stem}.csv", page.csv_text)
@@ -453,18 +482,11 @@ def write_reports(
         _write_atomic(out_dir / f"{stem}-findings.csv", page.findings_text)
         _write_atomic(html_path, page.html)
         summary.written.append(str(html_path))
-        recorded.append({
+        yield {
             "every": every, "period": key, "path": str(html_path), "content_hash": digest,
             "figures": page.counts["figures"], "documents": page.counts["documents"],
             "flagged": page.counts["flagged"],
-        })
-    store.write_briefings(con, recorded)
-    if not period:
-        store.write_meta(con, f"{REPORT_INPUT_KEY}:{every}", fingerprint)
-    index_path = out_dir / "index.html"
-    _write_atomic(index_path, render_index(index_entries(store.read_briefings(con), out_dir), generated_at=now))
-    summary.index_path = str(index_path)
-    return summary
+        }
 
 
 def chart_assets_present(out_dir: Path) -> bool:
@@ -474,19 +496,32 @@ def chart_assets_present(out_dir: Path) -> bool:
     return (assets / bundle_name()).exists() and script.exists() and script.read_bytes() == CHARTS_SCRIPT.read_bytes()
 
 
-def write_chart_assets(out_dir: Path) -> None:
-    """Write the chart scripts once per briefings folder (assets/), for pages that draw their charts.
+def start_chart_assets(out_dir: Path, *, in_worker: bool = True) -> Callable[[], None]:
+    """Write the chart scripts once per briefings folder (assets/), for pages that draw their charts;
+    call the function returned to finish.
 
-    The bundle's name carries its versions, so an existing one is kept (it costs ~2 s of CPU to make).
+    The bundle's name carries its versions, so an existing one is kept. Making one costs ~2 s of
+    CPU: with cores to spare it is made in a worker process (in_worker) while this one reads the
+    warehouse, and the function returned writes it.
     """
     assets = out_dir / ASSETS_DIR
     assets.mkdir(parents=True, exist_ok=True)
-    bundle = assets / bundle_name()
-    if not bundle.exists():
-        _write_atomic(bundle, javascript_bundle())
     script = assets / CHARTS_SCRIPT.name
     if not script.exists() or script.read_bytes() != CHARTS_SCRIPT.read_bytes():
         _write_atomic(script, CHARTS_SCRIPT.read_text(encoding="utf-8"))
+    bundle = assets / bundle_name()
+    if bundle.exists():
+        return lambda: None
+    if in_worker and parallel.worker_count() > 1:
+        made = parallel.submit_in_process(javascript_bundle)
+        return lambda: _write_atomic(bundle, made.result())
+    text = javascript_bundle()
+    return lambda: _write_atomic(bundle, text)
+
+
+def write_chart_assets(out_dir: Path) -> None:
+    """Write the chart scripts beside the pages now, in this process (see start_chart_assets)."""
+    start_chart_assets(out_dir, in_worker=False)()
 
 
 def index_entries(briefings: pd.DataFrame, out_dir: Path) -> list[dict[str, Any]]:
