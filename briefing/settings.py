@@ -40,6 +40,8 @@ class Settings:
     report_every: str = "week"
     task_runner: str = "thread"
     lock_timeout_s: int = 600
+    # "browser": charts as Vega-Lite specs the page draws offline (fast); "svg": inline SVG, no script.
+    charts: str = "browser"
 
     @property
     def db_path(self) -> Path:
@@ -107,6 +109,9 @@ class Settings:
         runner = env.get("BRIEFING_TASK_RUNNER", "thread")
         if runner not in ("thread", "dask"):
             raise ValueError(f"BRIEFING_TASK_RUNNER must be thread or dask, got {runner!r}")
+        charts = env.get("BRIEFING_CHARTS", "browser")
+        if charts not in ("browser", "svg"):
+            raise ValueError(f"BRIEFING_CHARTS must be browser or svg, got {charts!r}")
         return cls(
             home=home,
             samples_dir=Path(env.get("BRIEFING_SAMPLES") or SAMPLES_DIR),
@@ -120,6 +125,7 @@ class Settings:
             report_every=every,
             task_runner=runner,
             lock_timeout_s=_env_int(env, "BRIEFING_LOCK_TIMEOUT_S", 600),
+            charts=charts,
         )
 
 

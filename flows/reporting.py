@@ -6,7 +6,7 @@ import hashlib
 import itertools
 import json
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -20,7 +20,7 @@ import pandas as pd
 from briefing.settings import Settings
 from flows import parallel, store
 from reports.calendar import check_period, describe_period, period_bounds, period_key
-from reports.charts import share_history
+from reports.charts import ASSETS_DIR, CHARTS_SCRIPT, bundle_name, javascript_bundle, share_history
 from reports.render import render_briefing, render_index, renderer_fingerprint
 from reports.view import (
     MAX_SIDES,
@@ -64,10 +64,12 @@ class Warehouse:
     # findings name): each query scans whole columns, so one per page made a run quadratic.
     loaded: dict[str, tuple[pd.DataFrame, pd.DataFrame, set[str]]] = field(default_factory=dict)
     named: pd.DataFrame | None = None
+    # doc_id -> period of every dated document, built once (every read of figures looks it up).
+    doc_periods: dict[str, str] = field(default_factory=dict)
 
     def doc_ids(self, key: str) -> list[str]:
         """The dated documents of one period."""
-        return [str(d) for d in self.documents.loc[self.documents["briefing_period"] == key, "doc_id"]]
+        return [str(d) for d in column_values(self.documents.loc[self.documents["briefing_period"] == key, "doc_id"])]
 
     def period_figures(self, key: str, doc_ids: list[str]) -> pd.DataFrame:
         """The figures of one period's documents."""
@@ -148,9 +150,14 @@ class Warehouse:
 
     def _dated(self, figures: pd.DataFrame) -> pd.DataFrame:
         """Figures of dated documents, each with its document's period."""
-        periods = dict(zip(self.documents["doc_id"], self.documents["briefing_period"], strict=True))
-        figures = figures[_isin(figures["doc_id"], set(periods))]
-        return figures.assign(briefing_period=[periods[d] for d in figures["doc_id"]])
+        if not self.doc_periods:
+            self.doc_periods = dict(zip(column_values(self.documents["doc_id"]),
+                                        column_values(self.documents["briefing_period"]), strict=True))
+        periods = self.doc_periods
+        # Plain lists: iterating an arrow-backed column boxed every one of ~200,000 ids per run.
+        ids = column_values(figures["doc_id"])
+        figures = figures[np.fromiter((d in periods for d in ids), dtype=bool, count=len(ids))]
+        return figures.assign(briefing_period=[periods[d] for d in ids if d in periods])
 
 
 # Periods read from DuckDB in one go: few enough that their rows stay small in memory.
@@ -159,7 +166,8 @@ PERIODS_PER_READ = 8
 
 def _findings_about(findings: pd.DataFrame, doc_ids: list[str], figures: pd.DataFrame) -> pd.DataFrame:
     """The findings about the given documents or any of the given figures."""
-    return findings[_isin(findings["figure_id"], set(figures["figure_id"])) | _isin(findings["doc_id"], set(doc_ids))]
+    figure_ids = set(column_values(figures["figure_id"]))
+    return findings[_isin(findings["figure_id"], figure_ids) | _isin(findings["doc_id"], set(doc_ids))]
 
 
 def _isin(column: pd.Series, values: set[Any]) -> np.ndarray:
@@ -189,7 +197,7 @@ def shown_figure_ids(findings: pd.DataFrame) -> set[str]:
     return {i for row in top_findings(findings) for i in row["ids"][:MAX_SIDES]}
 
 
-def period_data(wh: Warehouse, key: str, every: str) -> PeriodData:
+def period_data(wh: Warehouse, key: str, every: str, charts: str = "browser") -> PeriodData:
     """One period's figures, documents, findings and the figures those findings name."""
     index = wh.periods.index(key)
     doc_ids = wh.doc_ids(key)
@@ -210,6 +218,7 @@ def period_data(wh: Warehouse, key: str, every: str) -> PeriodData:
         previous_period=wh.periods[index - 1] if index > 0 else None,
         # Rejected files have no publication date: the latest briefing reports them.
         rejected=wh.sources[wh.sources["status"] == "rejected"] if key == wh.periods[-1] else None,
+        charts=charts,
     )
 
 
@@ -222,14 +231,16 @@ def page_inputs(wh: Warehouse, data: PeriodData) -> PageJob:
     return data, prev_figures[news_columns], wh.shares_until(data.period)
 
 
-def period_inputs(wh: Warehouse, key: str, every: str) -> PageJob:
+def period_inputs(wh: Warehouse, key: str, every: str, charts: str = "browser") -> PageJob:
     """What one period's briefing is built from: its data, the previous period's figures, the history."""
-    return page_inputs(wh, period_data(wh, key, every))
+    return page_inputs(wh, period_data(wh, key, every, charts))
 
 
-def build_period(wh: Warehouse, key: str, every: str) -> tuple[dict[str, Any], pd.DataFrame]:
+def build_period(
+    wh: Warehouse, key: str, every: str, charts: str = "browser"
+) -> tuple[dict[str, Any], pd.DataFrame]:
     """The view of one period's briefing and the figures it covers."""
-    data, prev_figures, history = period_inputs(wh, key, every)
+    data, prev_figures, history = period_inputs(wh, key, every, charts)
     return build_briefing_view(data, prev_figures, history), data.figures
 
 
@@ -260,7 +271,8 @@ PageJob = tuple[PeriodData, pd.DataFrame, pd.DataFrame]
 
 
 def page_jobs(
-    wh: Warehouse, keys: list[str], every: str, done: dict[str, str], forced: str | None, skipped: list[str]
+    wh: Warehouse, keys: list[str], every: str, done: dict[str, str], forced: str | None, skipped: list[str],
+    charts: str = "browser",
 ) -> Iterator[tuple[str, str, PageJob]]:
     """Each period to render, with its input hash and inputs, read once and one period at a time.
 
@@ -269,7 +281,7 @@ def page_jobs(
     """
     history = history_digests(wh)
     for key in keys:
-        data = period_data(wh, key, every)
+        data = period_data(wh, key, every, charts)
         digest = input_hash(data, every, history)
         if done.get(key) == digest and key != forced:
             skipped.append(key)
@@ -342,8 +354,11 @@ def input_hash(data: PeriodData, every: str, history: dict[str, str]) -> str:
     """
     digest = hashlib.sha256(renderer_fingerprint().encode())
     parts = [
-        every, data.period, data.previous_period or "", history[data.period],
-        frame_digest(data.figures), frame_digest(data.documents),
+        # history[period] already covers this period's figures (their rows, hashed inside DuckDB),
+        # and the documents' digest their document columns: hashing the figures frame again was
+        # the largest part of this hash.
+        every, data.charts, data.period, data.previous_period or "", history[data.period],
+        frame_digest(data.documents),
         # run_id names the validation run, not what it found: leave it out so reruns match.
         frame_digest(data.findings.drop(columns=["run_id"], errors="ignore")),
         frame_digest(data.figures_all), frame_digest(data.sources), frame_digest(data.rejected),
@@ -380,13 +395,14 @@ def export_findings(findings: pd.DataFrame) -> str:
 REPORT_INPUT_KEY = "report_input"
 
 
-def warehouse_fingerprint(con: duckdb.DuckDBPyConnection, every: str) -> str:
-    """Hash of every table a report reads and of the rendering code, computed inside DuckDB.
+def warehouse_fingerprint(con: duckdb.DuckDBPyConnection, every: str, charts: str = "browser") -> str:
+    """Hash of every table a report reads, of the rendering code and the chart renderer, computed
+    inside DuckDB.
 
     Order-independent sums of row hashes; findings without their run_id, which names the run,
     not what it found.
     """
-    digest = hashlib.sha256(f"{renderer_fingerprint()}\n{every}".encode())
+    digest = hashlib.sha256(f"{renderer_fingerprint()}\n{every}\n{charts}".encode())
     for query in (
         "SELECT count(*), sum(hash(t)::HUGEINT) FROM figures t",
         "SELECT count(*), sum(hash(t)::HUGEINT) FROM (SELECT * EXCLUDE (text) FROM documents) t",
@@ -409,12 +425,15 @@ def write_reports(
     if period:
         check_period(period, every)
     # A rerun over an unchanged warehouse: every page's inputs are unchanged, so skip reading it.
-    fingerprint = warehouse_fingerprint(con, every)
+    charts = settings.charts
+    fingerprint = warehouse_fingerprint(con, every, charts)
     if not period and store.read_meta(con, f"{REPORT_INPUT_KEY}:{every}") == fingerprint:
         done = store.read_briefings(con)
         done = done[done["every"] == every]
         out_dir = settings.briefings_dir
-        if len(done) and all((out_dir / Path(str(p)).name).exists() for p in done["path"]):
+        if len(done) and all((out_dir / Path(str(p)).name).exists() for p in done["path"]) and (
+            charts != "browser" or chart_assets_present(out_dir)
+        ):
             summary = ReportSummary(skipped=sorted(str(p) for p in done["period"]))
             index_path = out_dir / "index.html"
             _write_atomic(index_path, render_index(index_entries(store.read_briefings(con), out_dir), generated_at=now))
@@ -433,9 +452,29 @@ def write_reports(
     # Only pages still on disk count as done.
     done = {k: h for k, h in recorded_hashes.items() if (out_dir / f"briefing-{k}.html").exists()}
     summary = ReportSummary()
-    recorded = []
-    jobs = page_jobs(wh, wanted, every, done, period, summary.skipped)
-    for key, digest, page in render_pages(jobs, now):
+    finish_assets = start_chart_assets(out_dir) if charts == "browser" else None
+    jobs = page_jobs(wh, wanted, every, done, period, summary.skipped, charts)
+    try:
+        written = list(_write_pages(out_dir, render_pages(jobs, now), every, summary))
+        if finish_assets is not None:
+            finish_assets()
+    finally:
+        # The bundle may have started the pool even when the pages were rendered here.
+        parallel.shutdown_pool()
+    store.write_briefings(con, written)
+    if not period:
+        store.write_meta(con, f"{REPORT_INPUT_KEY}:{every}", fingerprint)
+    index_path = out_dir / "index.html"
+    _write_atomic(index_path, render_index(index_entries(store.read_briefings(con), out_dir), generated_at=now))
+    summary.index_path = str(index_path)
+    return summary
+
+
+def _write_pages(
+    out_dir: Path, pages: Iterator[tuple[str, str, RenderedPage]], every: str, summary: ReportSummary
+) -> Iterator[dict[str, Any]]:
+    """Write each rendered page and its exports; yield its briefings row."""
+    for key, digest, page in pages:
         stem = f"briefing-{key}"
         html_path = out_dir / f"{stem}.html"
         _write_atomic(out_dir / f"{stem}.csv", page.csv_text)
@@ -443,18 +482,46 @@ def write_reports(
         _write_atomic(out_dir / f"{stem}-findings.csv", page.findings_text)
         _write_atomic(html_path, page.html)
         summary.written.append(str(html_path))
-        recorded.append({
+        yield {
             "every": every, "period": key, "path": str(html_path), "content_hash": digest,
             "figures": page.counts["figures"], "documents": page.counts["documents"],
             "flagged": page.counts["flagged"],
-        })
-    store.write_briefings(con, recorded)
-    if not period:
-        store.write_meta(con, f"{REPORT_INPUT_KEY}:{every}", fingerprint)
-    index_path = out_dir / "index.html"
-    _write_atomic(index_path, render_index(index_entries(store.read_briefings(con), out_dir), generated_at=now))
-    summary.index_path = str(index_path)
-    return summary
+        }
+
+
+def chart_assets_present(out_dir: Path) -> bool:
+    """Whether the scripts browser-drawn charts need are in the briefings folder, as this code writes them."""
+    assets = out_dir / ASSETS_DIR
+    script = assets / CHARTS_SCRIPT.name
+    return (assets / bundle_name()).exists() and script.exists() and script.read_bytes() == CHARTS_SCRIPT.read_bytes()
+
+
+def start_chart_assets(out_dir: Path, *, in_worker: bool = True) -> Callable[[], None]:
+    """Write the chart scripts once per briefings folder (assets/), for pages that draw their charts;
+    call the function returned to finish.
+
+    The bundle's name carries its versions, so an existing one is kept. Making one costs ~2 s of
+    CPU: with cores to spare it is made in a worker process (in_worker) while this one reads the
+    warehouse, and the function returned writes it.
+    """
+    assets = out_dir / ASSETS_DIR
+    assets.mkdir(parents=True, exist_ok=True)
+    script = assets / CHARTS_SCRIPT.name
+    if not script.exists() or script.read_bytes() != CHARTS_SCRIPT.read_bytes():
+        _write_atomic(script, CHARTS_SCRIPT.read_text(encoding="utf-8"))
+    bundle = assets / bundle_name()
+    if bundle.exists():
+        return lambda: None
+    if in_worker and parallel.worker_count() > 1:
+        made = parallel.submit_in_process(javascript_bundle)
+        return lambda: _write_atomic(bundle, made.result())
+    text = javascript_bundle()
+    return lambda: _write_atomic(bundle, text)
+
+
+def write_chart_assets(out_dir: Path) -> None:
+    """Write the chart scripts beside the pages now, in this process (see start_chart_assets)."""
+    start_chart_assets(out_dir, in_worker=False)()
 
 
 def index_entries(briefings: pd.DataFrame, out_dir: Path) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ def make_environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["chart_svg"] = chart_svg
+    env.filters["chart_spec"] = chart_spec
     return env
 
 
@@ -35,11 +36,20 @@ def chart_svg(svg: str) -> Markup:
     return Markup(svg)
 
 
+def chart_spec(spec: str) -> Markup:
+    """Mark a chart's JSON spec as safe inside its script element: reports.charts.spec_json escaped < > &."""
+    # HTML-escaping it would corrupt the JSON (a script element's text is not decoded); instead
+    # refuse any text that could end the element or open markup.
+    if any(c in spec for c in "<>&"):
+        raise ValueError("a chart spec must be written by reports.charts.spec_json")
+    return Markup(spec)
+
+
 def renderer_fingerprint() -> str:
     """Hash of the templates and rendering code: a page is re-rendered when either changes."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in sorted([*here.glob("*.py"), *TEMPLATES.glob("*.j2")]):
+    for path in sorted([*here.glob("*.py"), *TEMPLATES.glob("*.j2"), *(here / "static").glob("*.js")]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from reports.calendar import describe_period
-from reports.charts import charts_for
+from reports.charts import charts_for, page_scripts
 from reports.formatting import (
     describe_figure,
     format_figure,
@@ -55,6 +55,8 @@ class PeriodData:
     previous_period: str | None = None
     rejected: pd.DataFrame | None = None
     stem: str = ""
+    # How charts reach the reader: "browser" (spec drawn by the page's script) or "svg" (inline).
+    charts: str = "browser"
 
 
 def anchor(prefix: str, key: Any) -> str:
@@ -447,6 +449,7 @@ def build_briefing_view(
     links = Links(figure_links(groups, shown), listed)
     entities, other_entities = build_entities(groups, inline, links)
     flagged = sum(r.get("status") == "suspect" for r in rows)
+    charts = charts_for(data.figures, history, anchor("chart", data.period), data.charts)
     return {
         "period": data.period,
         "period_label": describe_period(data.period),
@@ -461,7 +464,8 @@ def build_briefing_view(
             "documents_shown": len(listed),
         },
         "headlines": pick_headlines(rows, links),
-        "charts": charts_for(data.figures, history, anchor("chart", data.period)),
+        "charts": charts,
+        "scripts": page_scripts(charts),
         "entities": entities,
         "other_entities": other_entities,
         "findings": build_findings(data, links),

@@ -16,6 +16,7 @@ def test_defaults_put_state_under_data(tmp_path: Path, monkeypatch: pytest.Monke
     assert settings.db_path == tmp_path / "data" / "warehouse.duckdb"
     assert settings.inbox == tmp_path / "data" / "inbox"
     assert settings.report_every == "week"
+    assert settings.charts == "browser"
     assert settings.entities_path == DEFAULT_ENTITIES
 
 
@@ -46,6 +47,7 @@ def test_user_entity_list_wins_when_present(tmp_path: Path) -> None:
         ("BRIEFING_BATCH_SIZE", "many", "must be an integer"),
         ("BRIEFING_REPORT_EVERY", "daily", "week, month or quarter"),
         ("BRIEFING_TASK_RUNNER", "ray", "thread or dask"),
+        ("BRIEFING_CHARTS", "png", "browser or svg"),
     ],
 )
 def test_bad_values_are_named_in_the_error(name: str, value: str, message: str) -> None:

@@ -16,6 +16,7 @@ from briefing.cli import app
 from briefing.settings import Settings
 from flows import reporting, store
 from flows.reporting import build_period, read_warehouse, write_reports
+from reports.charts import bundle_name
 
 SAMPLE = Path(__file__).resolve().parents[1] / "reports" / "data" / "briefing_sample.json"
 sys.path.insert(0, str(SAMPLE.parents[1]))
@@ -133,3 +134,33 @@ def test_reading_per_period_from_duckdb_builds_the_same_pages_as_frames(
             expected, expected_figures = build_period(frames, key, every)
             assert view == expected
             assert sorted(figures["figure_id"]) == sorted(expected_figures["figure_id"])
+
+
+def test_charts_are_drawn_by_the_scripts_written_once_beside_the_pages(settings: Settings) -> None:
+    report(settings)
+    out = settings.briefings_dir
+    bundle = out / "assets" / bundle_name()
+    script = out / "assets" / "briefing-charts.js"
+    assert bundle.stat().st_size > 500_000 and script.exists()
+    html = (out / "briefing-2025-W19.html").read_text(encoding="utf-8")
+    for src in (f"assets/{bundle_name()}", "assets/briefing-charts.js"):
+        assert f'<script src="{src}" defer></script>' in html
+    assert html.count('<script type="application/json" class="vega-spec"') == 3
+    # The bundle is kept while its versions match; a changed charts script is rewritten.
+    stamp = bundle.stat().st_mtime_ns
+    script.write_text("stale", encoding="utf-8")
+    again = report(settings)
+    assert again.written == [] and bundle.stat().st_mtime_ns == stamp
+    assert script.read_text(encoding="utf-8") != "stale"
+
+
+def test_svg_charts_are_a_setting_and_switching_rerenders(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    report(settings)
+    monkeypatch.setenv("BRIEFING_CHARTS", "svg")
+    svg_settings = Settings.from_env()
+    assert svg_settings.charts == "svg"
+    summary = report(svg_settings)
+    assert [Path(p).name for p in summary.written] == ["briefing-2025-W18.html", "briefing-2025-W19.html"]
+    html = (settings.briefings_dir / "briefing-2025-W19.html").read_text(encoding="utf-8")
+    assert "<script" not in html and html.count('<figure class="chart"') == html.count("<svg ") == 3
+    assert report(svg_settings).written == []

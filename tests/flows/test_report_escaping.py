@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from flows.pipeline import pipeline
+from reports.charts import page_scripts
 
 ARTICLE = """Alibaba Cloud <script>alert('title')</script> results <img src=x onerror=alert(1)>
 
@@ -66,8 +67,16 @@ def test_markup_in_documents_is_shown_as_text(
     parsed.feed(html)
     tags = [tag for tag, _ in parsed.tags]
     handlers = [(tag, name) for tag, attrs in parsed.tags for name, _ in attrs if name.startswith("on")]
-    assert "script" not in tags and "img" not in tags and "iframe" not in tags
+    assert "img" not in tags and "iframe" not in tags
     assert handlers == []
+    # The only scripts are the page's own (the chart bundle and its caller, from assets/) and the
+    # chart specs, JSON the browser never runs; document text never becomes one.
+    scripts = [dict(attrs) for tag, attrs in parsed.tags if tag == "script"]
+    assert [s["src"] for s in scripts if "src" in s] == page_scripts([{"spec": "{}"}])
+    specs = [s for s in scripts if "src" not in s]
+    assert specs and all(s == {"type": "application/json", "class": "vega-spec", "data-chart": s["data-chart"]}
+                         for s in specs)
+    assert html.count("<script") == len(scripts) and html.count("</script>") == len(scripts)
     # Every svg is a chart: none comes from the document's "<svg onload=...>".
     assert "onload" not in " ".join(name for _, attrs in parsed.tags for name, _ in attrs)
     text = "".join(parsed.text)
@@ -81,6 +90,6 @@ def test_markup_in_documents_is_shown_as_text(
     # The rejected file is listed (in the latest briefing), as text too.
     pages = [p.read_text(encoding="utf-8") for p in (briefing_home / "briefings").glob("briefing-*.html")]
     listed = [p for p in pages if "broken &lt;script&gt;alert(4)&lt;script&gt;.png" in p]
-    assert len(listed) == 1 and "<script>" not in listed[0]
+    assert len(listed) == 1 and "<script>" not in listed[0] and "alert(4)<" not in listed[0]
     index = (briefing_home / "briefings" / "index.html").read_text(encoding="utf-8")
     assert "briefing-2025-W20.html" in index

@@ -1,7 +1,9 @@
 """A rendered briefing in headless Chromium (Debian's package, driven over the DevTools protocol).
 
 Checks what a reader's browser does with the page: it renders, logs no errors, asks no other
-host for anything, runs no script, fits a phone's width and prints. Writes screenshots to
+host for anything, draws its charts from the vega bundle beside it (offline, file://), runs no
+script but that bundle, shows document text as text, reads without JavaScript, fits a phone's
+width and prints. With BRIEFING_CHARTS=svg the page runs no script at all. Writes screenshots to
 test-artifacts/ for a person to look at.
 """
 
@@ -20,10 +22,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from report_samples import load_warehouse
 
-from flows.reporting import build_period, export_figures
+from flows.reporting import build_period, export_figures, write_chart_assets
+from reports.charts import charts_for, page_scripts
 from reports.render import render_briefing
 
 pytestmark = pytest.mark.slow
@@ -146,7 +150,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             proc.kill()
 
 
-def open_page(ws: Any, url: str, width: int, height: int) -> Page:
+def open_page(ws: Any, url: str, width: int, height: int, *, scripts: bool = True) -> Page:
     """Open url in a fresh tab with console, log and network events on; wait until it loaded."""
     ids = itertools.count(1)
     scratch: list[dict[str, Any]] = []
@@ -157,10 +161,23 @@ def open_page(ws: Any, url: str, width: int, height: int) -> Page:
         page.send(f"{domain}.enable")
     page.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
               deviceScaleFactor=1, mobile=width < 600)
+    if not scripts:
+        page.send("Emulation.setScriptExecutionDisabled", value=True)
     page.send("Page.navigate", url=url)
     page.wait_for("Page.loadEventFired")
     page.drain(1.0)
     return page
+
+
+def wait_for_charts(page: Page, timeout: float = 30) -> int:
+    """Wait until every chart spec of the page is drawn; the number of charts."""
+    specs = page.evaluate("document.querySelectorAll('script.vega-spec').length")
+    deadline = time.monotonic() + timeout
+    while page.evaluate("document.querySelectorAll('.vega-chart.drawn svg').length") < specs:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"charts not drawn within {timeout}s: {problems(page)}")
+        page.drain(0.2)
+    return int(specs)
 
 
 def problems(page: Page) -> dict[str, list[str]]:
@@ -174,6 +191,8 @@ def problems(page: Page) -> dict[str, list[str]]:
             errors.append(params["entry"].get("text", "")[:200])
         elif method == "Runtime.exceptionThrown":
             errors.append(json.dumps(params.get("exceptionDetails"))[:200])
+        elif method == "Page.javascriptDialogOpening":
+            errors.append(f"dialog: {params.get('message')}")
         elif method == "Network.requestWillBeSent":
             url = params["request"]["url"]
             if not url.startswith(("file://", "data:", "about:")):
@@ -195,29 +214,44 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def briefing_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample week's briefing written as `briefing report` writes it, with its CSV and JSON."""
-    out = tmp_path_factory.mktemp("briefings")
-    view, figures = build_period(load_warehouse("week"), "2025-W19", "week")
+def write_briefing(out: Path, charts: str = "browser") -> Path:
+    """The sample week's briefing written as `briefing report` writes it, with its CSV, JSON and assets."""
+    view, figures = build_period(load_warehouse("week"), "2025-W19", "week", charts)
     page = out / "briefing-2025-W19.html"
     page.write_text(render_briefing(view, generated_at=CLOCK), encoding="utf-8")
     csv_text, json_text = export_figures(figures)
     (out / "briefing-2025-W19.csv").write_text(csv_text, encoding="utf-8")
     (out / "briefing-2025-W19.json").write_text(json_text, encoding="utf-8")
+    if charts == "browser":
+        write_chart_assets(out)
     return page
+
+
+@pytest.fixture(scope="module")
+def briefing_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample week's briefing with browser-drawn charts and the assets folder beside it."""
+    return write_briefing(tmp_path_factory.mktemp("briefings"))
+
+
+# The page's own scripts: the vega bundle and the charts script, from the assets folder beside it.
+OWN_SCRIPTS = (
+    "[...document.scripts].filter(s => s.type !== 'application/json')"
+    ".map(s => s.getAttribute('src'))"
+)
 
 
 def test_briefing_renders_offline_without_errors(browser: Any, briefing_file: Path) -> None:
     page = open_page(browser, briefing_file.as_uri(), 1100, 900)
+    assert wait_for_charts(page) >= 2
     found = problems(page)
     assert found["errors"] == []
     assert found["requests"] == []
     assert page.evaluate("document.querySelector('h1').textContent").startswith("Briefing: Week 19, 2025")
     assert page.evaluate("document.querySelectorAll('svg').length") >= 2
     assert page.evaluate("document.querySelectorAll('mark').length") >= 8
-    # Document text with markup stays text: no script element, no handler attribute exists.
-    assert page.evaluate("document.scripts.length") == 0
+    # Document text with markup stays text: the only scripts are the page's own, and the chart
+    # specs (JSON, never run); no handler attribute exists.
+    assert page.evaluate(OWN_SCRIPTS) == page_scripts([{"spec": "{}"}])
     assert page.evaluate("document.querySelectorAll('[onerror],[onload],[onclick]').length") == 0
     assert "<script>alert('x')</script>" in page.evaluate("document.body.innerText")
     # Every in-page link lands on an element of the page.
@@ -229,8 +263,67 @@ def test_briefing_renders_offline_without_errors(browser: Any, briefing_file: Pa
     assert path.stat().st_size > 10_000
 
 
+def test_charts_are_drawn_from_the_offline_bundle(browser: Any, briefing_file: Path) -> None:
+    page = open_page(browser, briefing_file.as_uri(), 1100, 900)
+    charts = wait_for_charts(page)
+    assert problems(page) == {"errors": [], "requests": []}
+    # Every chart is vega's SVG, with its marks and labels, and its no-script note is gone.
+    assert page.evaluate("document.querySelectorAll('.vega-chart > svg.marks').length") == charts
+    assert page.evaluate("document.querySelectorAll('.vega-chart .chart-note').length") == 0
+    assert page.evaluate("document.querySelectorAll('.vega-chart .mark-rect path').length") >= 2
+    assert page.evaluate("document.querySelectorAll('.vega-chart .mark-line path').length") >= 1
+    texts = page.evaluate("[...document.querySelectorAll('.vega-chart svg text')].map(t => t.textContent)")
+    assert "Market share over time" in texts and "Money amounts by entity (CNY)" in texts
+    # Everything the page loaded came from the briefings folder.
+    loaded = [e["params"]["request"]["url"] for e in page.events if e.get("method") == "Network.requestWillBeSent"]
+    folder = briefing_file.parent.as_uri()
+    assert loaded[0] == briefing_file.as_uri()
+    assert sorted(loaded[1:]) == sorted(f"{folder}/{src}" for src in page_scripts([{"spec": "{}"}]))
+    screenshot(page, "briefing-charts.png")
+
+
+def test_without_javascript_the_page_reads_and_says_where_charts_are(browser: Any, briefing_file: Path) -> None:
+    page = open_page(browser, briefing_file.as_uri(), 1100, 900, scripts=False)
+    assert problems(page) == {"errors": [], "requests": []}
+    notes = page.evaluate("[...document.querySelectorAll('.chart-note')].map(n => n.innerText)")
+    assert len(notes) >= 2 and all("JavaScript" in n and "tables below" in n for n in notes)
+    assert page.evaluate("document.querySelectorAll('.vega-chart svg').length") == 0
+    assert page.evaluate("document.querySelectorAll('table.figures tbody tr').length") >= 8
+
+
+def test_chart_data_with_markup_is_drawn_as_text(browser: Any, tmp_path: Path) -> None:
+    shares = pd.DataFrame({
+        "entity": ["Alibaba Cloud", "<img src=x onerror=alert(1)>", "</script><script>alert(2)</script>"],
+        "period": ["2024-Q4", "2024-Q4", "2025-Q1"], "value": [26.1, 14.8, 26.8], "unit": "%",
+        "basis": "share", "metric": "market_share", "qualifier": "exact", "sentence": "", "surface": "",
+    })
+    view, _ = build_period(load_warehouse("week"), "2025-W19", "week")
+    view["charts"] = charts_for(shares.iloc[0:0], shares, "chart-evil")
+    page_file = tmp_path / "evil.html"
+    page_file.write_text(render_briefing(view, generated_at=CLOCK), encoding="utf-8")
+    write_chart_assets(tmp_path)
+    page = open_page(browser, page_file.as_uri(), 1100, 900)
+    assert wait_for_charts(page) == 1
+    assert problems(page) == {"errors": [], "requests": []}
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert page.evaluate(OWN_SCRIPTS) == page_scripts(view["charts"])
+    texts = page.evaluate("[...document.querySelectorAll('.vega-chart svg text')].map(t => t.textContent)")
+    assert "<img src=x onerror=alert(1)>" in texts and "</script><script>alert(2)</script>" in texts
+
+
+def test_svg_charts_need_no_script(browser: Any, tmp_path: Path) -> None:
+    page_file = write_briefing(tmp_path, "svg")
+    page = open_page(browser, page_file.as_uri(), 1100, 900)
+    assert problems(page) == {"errors": [], "requests": []}
+    assert not (tmp_path / "assets").exists()
+    assert page.evaluate("document.scripts.length") == 0
+    assert page.evaluate("document.querySelectorAll('.chart > svg').length") >= 2
+    assert "<script>alert('x')</script>" in page.evaluate("document.body.innerText")
+
+
 def test_briefing_fits_a_phone_and_prints(browser: Any, briefing_file: Path) -> None:
     page = open_page(browser, briefing_file.as_uri(), 390, 844)
+    wait_for_charts(page)
     assert problems(page) == {"errors": [], "requests": []}
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "briefing-phone.png")
