@@ -19,6 +19,7 @@ import pandas as pd
 
 from briefing.settings import Settings
 from flows import parallel, store
+from flows.loading import load_entity_catalog
 from reports.calendar import check_period, describe_period, period_bounds, period_key
 from reports.charts import ASSETS_DIR, CHARTS_SCRIPT, bundle_name, javascript_bundle, share_history
 from reports.render import render_briefing, render_index, renderer_fingerprint
@@ -66,6 +67,9 @@ class Warehouse:
     named: pd.DataFrame | None = None
     # doc_id -> period of every dated document, built once (every read of figures looks it up).
     doc_periods: dict[str, str] = field(default_factory=dict)
+    # Written name -> watchlist name: a company the texts name two ways ("Zhipu", "Zhipu AI") is
+    # one section of a briefing; each figure's sentence still shows how its text named it.
+    names: dict[str, str] = field(default_factory=dict)
 
     def doc_ids(self, key: str) -> list[str]:
         """The dated documents of one period."""
@@ -157,7 +161,12 @@ class Warehouse:
         # Plain lists: iterating an arrow-backed column boxed every one of ~200,000 ids per run.
         ids = column_values(figures["doc_id"])
         figures = figures[np.fromiter((d in periods for d in ids), dtype=bool, count=len(ids))]
-        return figures.assign(briefing_period=[periods[d] for d in ids if d in periods])
+        figures = figures.assign(briefing_period=[periods[d] for d in ids if d in periods])
+        if self.names and len(figures):
+            names = self.names
+            figures = figures.assign(entity=[names.get(e, e) if isinstance(e, str) else e
+                                             for e in column_values(figures["entity"])])
+        return figures
 
 
 # Periods read from DuckDB in one go: few enough that their rows stay small in memory.
@@ -175,7 +184,9 @@ def _isin(column: pd.Series, values: set[Any]) -> np.ndarray:
     return np.fromiter((v in values for v in column_values(column)), dtype=bool, count=len(column))
 
 
-def read_warehouse(con: duckdb.DuckDBPyConnection, every: str) -> Warehouse:
+def read_warehouse(
+    con: duckdb.DuckDBPyConnection, every: str, names: dict[str, str] | None = None
+) -> Warehouse:
     """Read documents and sources and place each dated document in its period (by publication date).
 
     Figures and findings stay in DuckDB and are read one period at a time, so a report's memory
@@ -189,6 +200,7 @@ def read_warehouse(con: duckdb.DuckDBPyConnection, every: str) -> Warehouse:
         sources=store.read_sources(con),
         periods=sorted(set(documents["briefing_period"])),
         con=con,
+        names=names or {},
     )
 
 
@@ -439,7 +451,7 @@ def write_reports(
             _write_atomic(index_path, render_index(index_entries(store.read_briefings(con), out_dir), generated_at=now))
             summary.index_path = str(index_path)
             return summary
-    wh = read_warehouse(con, every)
+    wh = read_warehouse(con, every, load_entity_catalog(settings).canonical_names())
     if period and period not in wh.periods:
         raise ValueError(
             f"no documents published in {every} {period}; periods with documents: "

@@ -276,6 +276,10 @@ class EntityCatalog:
         ent = self._by_alias.get(name)
         return ent.fiscal_year_end if ent and ent.fiscal_year_end else 12
 
+    def canonical_names(self) -> dict[str, str]:
+        """Every listed name and alias mapped to its canonical name ("Zhipu" -> "Zhipu AI")."""
+        return {name: ent.canonical for name, ent in self._by_alias.items()}
+
     def canonical(self, name: str) -> str:
         """Return the canonical form of a name (the name itself when not on the watchlist)."""
         ent = self._by_alias.get(name)

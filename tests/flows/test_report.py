@@ -164,3 +164,18 @@ def test_svg_charts_are_a_setting_and_switching_rerenders(settings: Settings, mo
     html = (settings.briefings_dir / "briefing-2025-W19.html").read_text(encoding="utf-8")
     assert "<script" not in html and html.count('<figure class="chart"') == html.count("<svg ") == 3
     assert report(svg_settings).written == []
+
+
+def test_a_company_named_two_ways_is_one_section(settings: Settings) -> None:
+    """Figures whose texts name one company differently group under its watchlist name."""
+    every = "week"
+    with store.connect(settings.db_path, read_only=True) as con:
+        plain = read_warehouse(con, every)
+        named = read_warehouse(con, every, names={"Qwen3": "Qwen", "Qwen": "Qwen"})
+        before, after = set(), set()
+        for key in plain.periods:
+            before |= set(build_period(plain, key, every)[1]["entity"].dropna())
+            after |= set(build_period(named, key, every)[1]["entity"].dropna())
+    assert {"Qwen3", "Qwen"} <= before
+    assert "Qwen" in after and "Qwen3" not in after
+    assert before - {"Qwen3"} == after
