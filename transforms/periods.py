@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from transforms.dispatch import first_char_dispatch
+
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -117,8 +119,12 @@ _PERIOD_LOWER = re.compile(
 # The scan itself runs without capture groups, and without the word boundary that opens each
 # alternative (every match starts at a word start already): about 2.5x faster again.
 assert "(?P=" not in _PERIOD.pattern and "(?(" not in _PERIOD.pattern  # no group references
-_PERIOD_SCAN = re.compile(
-    re.sub(r"\(\?P<\w+>", "(?:", re.sub(r"\(\?P<\w+>\\b", "(?:", _PERIOD_LOWER.pattern)), re.VERBOSE
+# Its alternatives are grouped by first character (transforms.dispatch): ~1.3x faster again.
+_PERIOD_SCAN = first_char_dispatch(
+    re.compile(
+        re.sub(r"\(\?P<\w+>", "(?:", re.sub(r"\(\?P<\w+>\\b", "(?:", _PERIOD_LOWER.pattern)),
+        re.VERBOSE,
+    )
 )
 # The only characters on which lower-casing and IGNORECASE disagree (İ lower-cases to two
 # characters; ı and ſ match i and s under IGNORECASE): texts holding them take the plain scan.

@@ -1,0 +1,88 @@
+"""First-character dispatch: the regrouped scans find exactly the matches of the originals."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from transforms import attribution, periods
+from transforms.dispatch import first_char_dispatch
+
+ARTICLES = sorted((Path(__file__).parent / "articles").glob("*.txt"))
+SAMPLES = sorted((Path(__file__).resolve().parents[2] / "data" / "samples").glob("*.txt"))
+
+
+def _texts() -> list[str]:
+    return [p.read_text(encoding="utf-8").lower() for p in [*ARTICLES, *SAMPLES]]
+
+
+def _spans(
+    pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> list[tuple[int, int]]:
+    end = len(text) if endpos is None else endpos
+    return [m.span() for m in pattern.finditer(text, pos, end)]
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        (
+            "cues",
+            re.compile(
+                (
+                    r"(?<!\w)(?=\w)(?:" + "|".join(p for _, p in attribution._METRIC_CUES) + ")"
+                ).lower()
+            ),
+        ),
+        (
+            "periods",
+            re.compile(
+                re.sub(
+                    r"\(\?P<\w+>",
+                    "(?:",
+                    re.sub(r"\(\?P<\w+>\\b", "(?:", periods._PERIOD_LOWER.pattern),
+                ),
+                re.VERBOSE,
+            ),
+        ),
+    ],
+)
+def test_scan_matches_are_unchanged(name: str, source: re.Pattern[str]) -> None:
+    fast = first_char_dispatch(source)
+    assert fast is not source and fast.pattern != source.pattern  # it was regrouped
+    texts = _texts()
+    assert texts
+    for text in texts:
+        assert _spans(fast, text) == _spans(source, text), name
+        # windows, as the period scan runs them: the ends cut matches the same way
+        for pos in range(0, len(text), 97):
+            assert _spans(fast, text, pos, pos + 80) == _spans(source, text, pos, pos + 80), name
+
+
+def test_order_within_a_character_is_kept() -> None:
+    # at one position the first alternative that matches wins, even when a later one is longer
+    source = re.compile(r"(?<!\w)(?:ab|abc|(?:x)?a\w+|\d+|b)")
+    fast = first_char_dispatch(source)
+    assert fast is not source
+    for text in ["abc", "abcd xabc ab", "a1 b 12 ba", "xa"]:
+        assert _spans(fast, text) == _spans(source, text)
+
+
+def test_alternatives_that_may_start_anywhere_go_in_every_group() -> None:
+    source = re.compile(r"(?:a|\s*b|(?:c)?|(?<=x)d|[^q]z)")
+    fast = first_char_dispatch(source)
+    for text in ["a b  b c xd yz qz ", "\u2003b", "éz"]:
+        assert _spans(fast, text) == _spans(source, text)
+
+
+def test_unsupported_patterns_come_back_as_they_are() -> None:
+    with_groups = re.compile(r"(?P<a>x)|y")
+    assert first_char_dispatch(with_groups) is with_groups
+    folded = re.compile(r"x|y", re.IGNORECASE)
+    assert first_char_dispatch(folded) is folded
+    no_alternation = re.compile(r"xy")
+    assert first_char_dispatch(no_alternation) is no_alternation
+    atomic = re.compile(r"x|(?>y)")  # not written back by the serialiser
+    assert first_char_dispatch(atomic) is atomic

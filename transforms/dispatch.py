@@ -1,0 +1,202 @@
+"""Faster scans with the same matches: a big alternation regrouped by the first character.
+
+A scan such as "a cue starts here" is one alternation of a hundred or more phrases. At each
+position Python's regex engine tries the alternatives in order; it skips one cheaply only when
+it starts with a literal character, and many start with an optional word, a group or a word
+boundary. first_char_dispatch rewrites `HEAD(?:alt1|alt2|...)` as
+`HEAD(?:(?=a)(?:alts that can start with a)|(?=b)(?:...)|...)`: at a position only the group of
+its character is tried, and within it the alternatives keep their order, so every match (the
+first alternative that matches at the leftmost position) is the same. Alternatives whose first
+character cannot be worked out go into every group and into a last group for other characters.
+Patterns this does not understand come back unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as C  # type: ignore[attr-defined]
+from re import _parser as P  # type: ignore[attr-defined]
+from typing import Any
+
+_CATEGORY = {
+    C.CATEGORY_DIGIT: r"\d",
+    C.CATEGORY_NOT_DIGIT: r"\D",
+    C.CATEGORY_SPACE: r"\s",
+    C.CATEGORY_NOT_SPACE: r"\S",
+    C.CATEGORY_WORD: r"\w",
+    C.CATEGORY_NOT_WORD: r"\W",
+}
+_AT = {
+    C.AT_BEGINNING: "^",
+    C.AT_BEGINNING_STRING: r"\A",
+    C.AT_BOUNDARY: r"\b",
+    C.AT_NON_BOUNDARY: r"\B",
+    C.AT_END: "$",
+    C.AT_END_STRING: r"\Z",
+}
+
+
+class _Unsupported(Exception):
+    """A construct the serialiser does not write back."""
+
+
+def _esc(code: int) -> str:
+    ch = chr(code)
+    return ch if ch.isalnum() and ch.isascii() else "\\" + ch if ch in r"\^-[]" else re.escape(ch)
+
+
+def _class_item(op: Any, av: Any) -> str:
+    if op is C.LITERAL:
+        return _esc(av)
+    if op is C.RANGE:
+        return f"{_esc(av[0])}-{_esc(av[1])}"
+    if op is C.CATEGORY and av in _CATEGORY:
+        return _CATEGORY[av]
+    raise _Unsupported(op)
+
+
+def _ser(seq: Any) -> str:
+    """A parsed sequence written back as a pattern (groups become non-capturing)."""
+    out: list[str] = []
+    for op, av in seq:
+        if op is C.LITERAL:
+            out.append(re.escape(chr(av)))
+        elif op is C.NOT_LITERAL:
+            out.append(f"[^{_esc(av)}]")
+        elif op is C.ANY:
+            out.append(".")
+        elif op is C.IN:
+            items = list(av)
+            neg = bool(items) and items[0][0] is C.NEGATE
+            body = "".join(_class_item(o, a) for o, a in (items[1:] if neg else items))
+            out.append("[" + ("^" if neg else "") + body + "]")
+        elif op is C.BRANCH:
+            out.append("(?:" + "|".join(_ser(s) for s in av[1]) + ")")
+        elif op is C.SUBPATTERN:
+            _group, add, dele, sub = av
+            if add or dele:
+                raise _Unsupported(op)
+            out.append("(?:" + _ser(sub) + ")")
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            lo, hi, sub = av
+            rep = f"{{{lo},}}" if hi is C.MAXREPEAT else f"{{{lo},{hi}}}"
+            out.append("(?:" + _ser(sub) + ")" + rep + ("?" if op is C.MIN_REPEAT else ""))
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            direction, sub = av
+            kind = (
+                ("=" if op is C.ASSERT else "!")
+                if direction == 1
+                else ("<=" if op is C.ASSERT else "<!")
+            )
+            out.append(f"(?{kind}" + _ser(sub) + ")")
+        elif op is C.AT and av in _AT:
+            out.append(_AT[av])
+        elif op is C.CATEGORY and av in _CATEGORY:
+            out.append(_CATEGORY[av])
+        else:
+            raise _Unsupported(op)
+    return "".join(out)
+
+
+def _first(seq: Any) -> tuple[set[str], bool] | None:
+    """What a match of seq can start with, and whether it can match empty; None: anything.
+
+    The set holds characters and, for classes such as \\d, the class itself (written \\d).
+    """
+    found: set[str] = set()
+    for op, av in seq:
+        if op is C.LITERAL:
+            return found | {chr(av)}, False
+        if op is C.IN:
+            chars: set[str] = set()
+            for iop, iav in av:
+                if iop is C.LITERAL:
+                    chars.add(chr(iav))
+                elif iop is C.RANGE and iav[1] - iav[0] < 256:
+                    chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
+                elif iop is C.CATEGORY and iav in _CATEGORY:
+                    chars.add(_CATEGORY[iav])
+                else:
+                    return None
+            return found | chars, False
+        if op is C.BRANCH:
+            nullable = False
+            for sub in av[1]:
+                got = _first(sub)
+                if got is None:
+                    return None
+                found |= got[0]
+                nullable = nullable or got[1]
+            if not nullable:
+                return found, False
+        elif op is C.SUBPATTERN:
+            got = _first(av[3])
+            if got is None or av[1] or av[2]:
+                return None
+            found |= got[0]
+            if not got[1]:
+                return found, False
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            got = _first(av[2])
+            if got is None:
+                return None
+            found |= got[0]
+            if av[0] > 0 and not got[1]:
+                return found, False
+        elif op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            continue  # zero width: the next item starts the match
+        else:
+            return None
+    return found, True
+
+
+def _may_start(first: set[str] | None, ch: str) -> bool:
+    """Whether an alternative with this first set can start with ch."""
+    if first is None or ch in first:
+        return True
+    return any(len(c) == 2 and re.fullmatch(c, ch) for c in first)
+
+
+def first_char_dispatch(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The same scan, its top-level alternation grouped by first character (see the module doc).
+
+    pattern must be case-sensitive and have no capture groups (a scan: only spans are read);
+    its shape is zero-width assertions, then one alternation. Anything else comes back as is.
+    """
+    if pattern.flags & re.IGNORECASE or pattern.groups:
+        return pattern
+    try:
+        tree = list(P.parse(pattern.pattern, pattern.flags))
+        head = []
+        while tree and tree[0][0] in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            head.append(tree.pop(0))
+        while (
+            len(tree) == 1 and tree[0][0] is C.SUBPATTERN and not (tree[0][1][1] or tree[0][1][2])
+        ):
+            tree = list(tree[0][1][3])
+        if len(tree) != 1 or tree[0][0] is not C.BRANCH:
+            return pattern
+        alts = tree[0][1][1]
+        written = [_ser(a) for a in alts]
+        head_text = _ser(head)
+    except _Unsupported:
+        return pattern
+    sets: list[set[str] | None] = []
+    for alt in alts:
+        got = _first(alt)
+        sets.append(None if got is None or got[1] else got[0])
+    chars = sorted({c for s in sets if s is not None for c in s if len(c) == 1})
+    groups = []
+    for ch in chars:
+        members = [w for w, s in zip(written, sets, strict=True) if _may_start(s, ch)]
+        groups.append(f"(?={re.escape(ch)})(?:" + "|".join(members) + ")")
+    # any other character: the alternatives that may start with anything, or with a class
+    rest = [
+        w for w, s in zip(written, sets, strict=True) if s is None or any(len(c) == 2 for c in s)
+    ]
+    if rest:
+        groups.append(
+            "(?![" + "".join(_esc(ord(c)) for c in chars) + "])(?:" + "|".join(rest) + ")"
+        )
+    flags = pattern.flags & ~re.VERBOSE & ~re.UNICODE
+    return re.compile(head_text + "(?:" + "|".join(groups) + ")", flags)
