@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from transforms.dispatch import first_char_dispatch
 
@@ -201,7 +202,7 @@ def find_periods(
         kind = m.lastgroup
         if kind is None:
             continue
-        g = m.groupdict()
+        g = _Groups(m)  # read by name, a few per match: groupdict() builds all 93
         precision = "period"
         values: tuple[str, ...] | None = None
         if kind == "iso":
@@ -432,6 +433,18 @@ def find_periods(
     return out
 
 
+class _Groups:
+    """A match's groups read by name (g["qy"]), without building the dict of all of them."""
+
+    __slots__ = ("_group",)
+
+    def __init__(self, m: re.Match[str]) -> None:
+        self._group = m.group
+
+    def __getitem__(self, name: str) -> str | Any:  # as groupdict()'s values are typed
+        return self._group(name)
+
+
 def _scan(text: str, start: int, stop: int) -> list[re.Match[str]]:
     """Matches of the period grammar, searched only in windows around trigger tokens."""
     windows: list[list[int]] = []
@@ -514,7 +527,7 @@ def _month_number(name: str) -> int:
     return _MONTHS[name[:3].lower()]
 
 
-def _quarter_number(g: dict[str, str | None]) -> int:
+def _quarter_number(g: _Groups) -> int:
     if g["qord"]:
         return _ORDINAL[g["qord"].lower()]
     if g["qmon"]:
