@@ -4,9 +4,10 @@ A scan such as "a cue starts here" is one alternation of a hundred or more phras
 position Python's regex engine tries the alternatives in order; it skips one cheaply only when
 it starts with a literal character, and many start with an optional word, a group or a word
 boundary. first_char_dispatch rewrites `HEAD(?:alt1|alt2|...)` as
-`HEAD(?:(?=a)(?:alts that can start with a)|(?=b)(?:...)|...)`: at a position only the group of
-its character is tried, and within it the alternatives keep their order, so every match (the
-first alternative that matches at the leftmost position) is the same. Alternatives whose first
+`HEAD(?:(?=a)(?:alts that can start with a)|(?=b)(?:...)|...)`, the groups reached by halving
+the characters (`(?=[a-m])(?:...)|...`): at a position only the group of its character is
+tried, and within it the alternatives keep their order, so every match (the first alternative
+that matches at the leftmost position) is the same. Alternatives whose first
 character cannot be worked out go into every group and into a last group for other characters.
 Patterns this does not understand come back unchanged.
 """
@@ -186,17 +187,29 @@ def first_char_dispatch(pattern: re.Pattern[str]) -> re.Pattern[str]:
         got = _first(alt)
         sets.append(None if got is None or got[1] else got[0])
     chars = sorted({c for s in sets if s is not None for c in s if len(c) == 1})
-    groups = []
-    for ch in chars:
-        members = [w for w, s in zip(written, sets, strict=True) if _may_start(s, ch)]
-        groups.append(f"(?={re.escape(ch)})(?:" + "|".join(members) + ")")
+
+    def members(ch: str) -> str:
+        return "|".join(w for w, s in zip(written, sets, strict=True) if _may_start(s, ch))
+
+    def node(group: list[str]) -> str:
+        # halves tested by a class lookahead: a position reaches its group in ~log2(n) tests
+        if len(group) == 1:
+            return f"(?={re.escape(group[0])})(?:{members(group[0])})"
+        half = len(group) // 2
+        return f"(?={_class(group[:half])})(?:{node(group[:half])})|{node(group[half:])}"
+
+    body = node(chars) if chars else ""
     # any other character: the alternatives that may start with anything, or with a class
     rest = [
         w for w, s in zip(written, sets, strict=True) if s is None or any(len(c) == 2 for c in s)
     ]
     if rest:
-        groups.append(
-            "(?![" + "".join(_esc(ord(c)) for c in chars) + "])(?:" + "|".join(rest) + ")"
-        )
+        body += ("|" if body else "") + f"(?!{_class(chars)})(?:" + "|".join(rest) + ")"
+    if not body:
+        return pattern
     flags = pattern.flags & ~re.VERBOSE & ~re.UNICODE
-    return re.compile(head_text + "(?:" + "|".join(groups) + ")", flags)
+    return re.compile(head_text + "(?:" + body + ")", flags)
+
+
+def _class(chars: list[str]) -> str:
+    return "[" + "".join(_esc(ord(c)) for c in chars) + "]"
