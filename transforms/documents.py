@@ -226,15 +226,31 @@ def repair_text(text: str) -> str:
         return clean_text(text)
     import ftfy
 
-    fixed = ftfy.fix_text(
-        text,
+    config = ftfy.TextFixerConfig(
         unescape_html=False,
         normalization="NFC",
         fix_latin_ligatures=False,
         fix_character_width=False,
         uncurl_quotes=False,
+        explain=False,
     )
-    return clean_text(unicodedata.normalize("NFC", fixed))
+    # ftfy fixes a text line by line (each segment ends after a newline), so the lines it could
+    # not change (ASCII, without control characters) are kept as they are and only the others
+    # go through it: the same result, in a fraction of the time for a text of mostly ASCII lines.
+    parts: list[str] = []
+    pos = 0
+    end = len(text)
+    while pos < end:
+        brk = text.find("\n", pos) + 1 or end
+        line = text[pos:brk]
+        if len(line) > config.max_decode_length:  # ftfy cuts such a line: let it do the whole text
+            parts = [ftfy.fix_text(text, config)]
+            break
+        parts.append(
+            line if line.isascii() and not _ASCII_FTFY_WORK.search(line) else ftfy.fix_text(line, config)
+        )
+        pos = brk
+    return clean_text(unicodedata.normalize("NFC", "".join(parts)))
 
 
 def _check_not_junk(text: str) -> None:

@@ -205,3 +205,25 @@ def test_ascii_fast_path_repairs_like_ftfy(text: str) -> None:
     from transforms.documents import repair_text
 
     assert repair_text(text) == _repair_with_ftfy(text)
+
+
+_LINE_PIECES = [
+    "Revenue rose 5% to $3 billion.", "Alibaba Cloud Â¥380 billion", "it’s", "â€™s", "café",
+    "Ã©tude", "\r", "\x1b[31m", "\u2028", "\x85", "\ufffd", "\x07", "ﬁ", "＄5", "&amp;", "e\u0301",
+    "\u00a0", "¥", "\t", " ",
+]
+
+
+@given(st.lists(st.lists(st.sampled_from(_LINE_PIECES), max_size=6), max_size=12), st.booleans())
+def test_lines_ftfy_cannot_change_are_kept_and_the_rest_repaired_like_ftfy(
+    lines: list[list[str]], final_newline: bool
+) -> None:
+    # repair_text hands ftfy only the lines it could change: the whole must not differ
+    text = "\n".join("".join(pieces) for pieces in lines) + ("\n" if final_newline else "")
+    assert repair_text(text) == _repair_with_ftfy(text)
+
+
+def test_mojibake_among_ascii_lines_is_repaired() -> None:
+    text = "Plain line one.\nThe plan is â€œbigâ€\u009d: Â¥380 billion.\nPlain line three.\n"
+    assert repair_text(text) == _repair_with_ftfy(text)
+    assert "¥380" in repair_text(text) and "Â" not in repair_text(text)
