@@ -227,3 +227,20 @@ def test_mojibake_among_ascii_lines_is_repaired() -> None:
     text = "Plain line one.\nThe plan is â€œbigâ€\u009d: Â¥380 billion.\nPlain line three.\n"
     assert repair_text(text) == _repair_with_ftfy(text)
     assert "¥380" in repair_text(text) and "Â" not in repair_text(text)
+
+
+def _clean_every_pass(text: str) -> str:
+    """clean_text running every substitution (it skips those that cannot match)."""
+    import re
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\x0b\x0c\u2028\u2029]", "\n", text)
+    text = re.sub(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]", "", text)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+@given(st.lists(st.sampled_from(["a", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\u2028", "\x07", "é"]), max_size=40))
+def test_clean_text_skips_only_substitutions_that_cannot_match(chars: list[str]) -> None:
+    text = "".join(chars)
+    assert clean_text(text) == _clean_every_pass(text)
