@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from transforms.dispatch import first_char_dispatch
+from transforms.dispatch import first_char_dispatch, lowered_twin
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -143,6 +143,7 @@ _BASELINE = re.compile(
     re.IGNORECASE,
 )
 
+_BASELINE_LOWER = lowered_twin(_BASELINE)  # on the lower-cased text: ~2x faster
 _DATE_SEP = re.compile(r"[-./]")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -421,7 +422,7 @@ def find_periods(
         phrase = m.group(0).lower()
         possessive = text.startswith(("'s", "’s"), m.end())
         baseline = phrase.startswith(("since", "from ")) or (
-            bool(_BASELINE.search(text[max(start, m.start() - 40) : m.start()])) and not possessive
+            _is_baseline(text, max(start, m.start() - 40), m.start()) and not possessive
         )
         if kind == "relyear" and (
             "ago" in phrase
@@ -431,6 +432,14 @@ def find_periods(
             baseline = True  # "a year earlier" names the comparison base, not the figure's period
         out.append(PeriodMention(m.start(), m.end(), values, baseline, precision))
     return out
+
+
+def _is_baseline(text: str, start: int, end: int) -> bool:
+    """_BASELINE in text[start:end], searched in the lower-cased text where that is safe."""
+    low = _lowered(text)
+    if low is not None:
+        return _BASELINE_LOWER.search(low[start:end]) is not None
+    return _BASELINE.search(text[start:end]) is not None
 
 
 class _Groups:

@@ -86,3 +86,30 @@ def test_unsupported_patterns_come_back_as_they_are() -> None:
     assert first_char_dispatch(no_alternation) is no_alternation
     atomic = re.compile(r"x|(?>y)")  # not written back by the serialiser
     assert first_char_dispatch(atomic) is atomic
+
+
+def test_lowered_twins_find_what_the_case_insensitive_patterns_find() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in [*ARTICLES, *SAMPLES]]
+    texts.append("Revenue ROSE BY About 5%, Compared With the SAME PERIOD of 2024; it Said on Monday")
+    for pattern in [*attribution._LOWERED, periods._BASELINE]:
+        twin = periods._BASELINE_LOWER if pattern is periods._BASELINE else attribution._LOWERED[pattern]
+        for text in texts:
+            low = text.lower()
+            assert len(low) == len(text)
+            for end in range(0, len(text), 7):
+                start = max(0, end - 60)
+                found = pattern.search(text, start, end)
+                if pattern in attribution._LOWERED:
+                    assert attribution._found(pattern, text, low, start, end) is (found is not None)
+                twin_found = twin.search(low, start, end)
+                assert (twin_found and twin_found.span()) == (found and found.span())
+
+
+def test_lowered_twin_refuses_escapes_that_lower_would_change() -> None:
+    from transforms.dispatch import lowered_twin
+
+    with pytest.raises(ValueError):
+        lowered_twin(re.compile(r"\S+ revenue", re.IGNORECASE))
+    with pytest.raises(ValueError):
+        lowered_twin(re.compile(r"revenue"))  # not case-insensitive: nothing to gain
+    assert lowered_twin(re.compile(r"(?P<w>Net)\s+Profit", re.IGNORECASE)).pattern == r"(?P<w>net)\s+profit"
