@@ -131,6 +131,7 @@ _PERIOD_SCAN = first_char_dispatch(
 # characters; ı and ſ match i and s under IGNORECASE): texts holding them take the plain scan.
 _CASE_FOLD_ODD = re.compile("[\u0130\u0131\u017f]")
 _lowered_last: tuple[str, str | None] = ("", "")
+_oddities_last: tuple[str, bool] = ("", False)
 _WINDOW_BEFORE = 50
 _WINDOW_AFTER = 30
 _MONTH_CASED = re.compile(rf"^{_MONTH}")
@@ -190,7 +191,7 @@ def find_periods(
     and fiscal quarters without a year ("fiscal second quarter") come back as FYyyyy-Qn.
     """
     stop = len(text) if end is None else end
-    if any(text.find(ch, start, stop) != -1 for ch in "ſİı"):
+    if _has_case_oddities(text) and any(text.find(ch, start, stop) != -1 for ch in "ſİı"):
         # ſ, İ and ı match the grammar case-insensitively but not its lower-cased lookups:
         # swap in their ASCII look-alikes (one code point each, so offsets stay valid).
         text = text.translate(_CASE_ODDITIES)
@@ -491,6 +492,18 @@ def _scan_lowered(
             out.append(m)
             last_end = m.end()
     return out
+
+
+def _has_case_oddities(text: str) -> bool:
+    """Whether the text holds ſ, İ or ı anywhere (cached for the last text: a document's
+    sentences are looked up one after another)."""
+    global _oddities_last
+    last = _oddities_last  # one read: the pair stays consistent under threads
+    if last[0] is text:
+        return last[1]
+    found = _CASE_FOLD_ODD.search(text) is not None
+    _oddities_last = (text, found)
+    return found
 
 
 def _lowered(text: str) -> str | None:
