@@ -532,6 +532,8 @@ def _found(
     if low is not None:
         return _LOWERED[pattern].search(low, pos, end) is not None
     return pattern.search(text, pos, end) is not None
+
+
 _MONTH_OR_DAY = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
 _PERIOD_KEY = re.compile(r"(?:FY)?(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2})))?")
 _LEADING_NUMBER = re.compile(

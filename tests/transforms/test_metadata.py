@@ -90,8 +90,6 @@ def test_a_full_date_is_never_replaced_by_a_guess() -> None:
      "Sep 7, 2025", "7 Sep 2025 18:03", "٢٠٢٥-05-07", "May 2025", "2025", "", "x"],
 )
 def test_common_dates_try_only_the_formats_that_can_read_them(raw: str) -> None:
-    from datetime import datetime
-
     from transforms.metadata import _COMMON_FORMATS, _parse_common_date
 
     expected = None
