@@ -4,12 +4,16 @@ A scan such as "a cue starts here" is one alternation of a hundred or more phras
 position Python's regex engine tries the alternatives in order; it skips one cheaply only when
 it starts with a literal character, and many start with an optional word, a group or a word
 boundary. first_char_dispatch rewrites `HEAD(?:alt1|alt2|...)` as
-`HEAD(?:(?=a)(?:alts that can start with a)|(?=b)(?:...)|...)`, the groups reached by halving
-the characters (`(?=[a-m])(?:...)|...`): at a position only the group of its character is
-tried, and within it the alternatives keep their order, so every match (the first alternative
-that matches at the leftmost position) is the same. Alternatives whose first
-character cannot be worked out go into every group and into a last group for other characters.
-Patterns this does not understand come back unchanged.
+`HEAD(?:a(?:what follows a in alt1|... in alt2|...)|b(?:...)|...)`: every group opens with its
+character, so the engine skips the others on it, and holds, in the engine's order of trial, the
+ways each alternative can go on after that character (its derivative, see _after). The first
+of them that matches is the path the engine would have taken in the original, so every match
+is the same. Alternatives that may start with any character, or with a class such as a digit class, are
+also kept as written in a last group for the characters no group names. Where an alternative
+cannot be rewritten (or can match empty), the groups are `(?=a)(?:alternatives as written)`
+instead, reached by halving the characters (`(?=[a-m])(?:...)|...`). lowered_twin, below, makes
+the lower-cased, case-sensitive twin of a case-insensitive pattern. Patterns this module does
+not understand come back unchanged.
 """
 
 from __future__ import annotations
@@ -164,7 +168,7 @@ def first_char_dispatch(pattern: re.Pattern[str]) -> re.Pattern[str]:
     pattern must be case-sensitive and have no capture groups (a scan: only spans are read);
     its shape is zero-width assertions, then one alternation. Anything else comes back as is.
     """
-    if pattern.flags & re.IGNORECASE or pattern.groups:
+    if pattern.flags & (re.IGNORECASE | re.ASCII | re.DOTALL | re.LOCALE) or pattern.groups:
         return pattern
     try:
         tree = list(P.parse(pattern.pattern, pattern.flags))
@@ -183,9 +187,11 @@ def first_char_dispatch(pattern: re.Pattern[str]) -> re.Pattern[str]:
     except _Unsupported:
         return pattern
     sets: list[set[str] | None] = []
+    empty = False  # an alternative that can match empty: it needs no character at all
     for alt in alts:
         got = _first(alt)
         sets.append(None if got is None or got[1] else got[0])
+        empty = empty or (got is not None and got[1])
     chars = sorted({c for s in sets if s is not None for c in s if len(c) == 1})
 
     def members(ch: str) -> str:
@@ -198,7 +204,24 @@ def first_char_dispatch(pattern: re.Pattern[str]) -> re.Pattern[str]:
         half = len(group) // 2
         return f"(?={_class(group[:half])})(?:{node(group[:half])})|{node(group[half:])}"
 
-    body = node(chars) if chars else ""
+    try:
+        if empty:
+            raise _Unsupported("an alternative matches empty")
+        # each group consumes its character, its alternatives rewritten for what follows it
+        # (derivatives): the engine then skips a group on its first character, no lookahead
+        groups = []
+        for ch in chars:
+            follow = [
+                d
+                for a, s in zip(alts, sets, strict=True)
+                if _may_start(s, ch)
+                for d in _after(a, ch)
+            ]
+            if follow:
+                groups.append(re.escape(ch) + "(?:" + "|".join(follow) + ")")
+        body = "|".join(groups)
+    except _Unsupported:
+        body = node(chars) if chars else ""
     # any other character: the alternatives that may start with anything, or with a class
     rest = [
         w for w, s in zip(written, sets, strict=True) if s is None or any(len(c) == 2 for c in s)
@@ -233,3 +256,63 @@ def lowered_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
         raise ValueError(f"escape that lower() would change in {source!r}")
     lowered = source.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P=")
     return re.compile(lowered, pattern.flags & ~re.IGNORECASE)
+
+
+def _nullable(seq: Any) -> bool:
+    got = _first(seq)
+    return got is None or got[1]
+
+
+def _after(seq: Any, ch: str) -> list[str]:
+    """Patterns, in the engine's order of trial, for what follows ch in a match of seq that
+    starts with ch (its derivative by ch); [] when no match of seq starts with ch.
+
+    Each way the engine can go at the first character becomes its own alternative, in the order
+    the engine tries them (a greedy repeat first takes one more, a lazy one first takes none),
+    so the first of them that matches is the path the engine would have taken. Assertions that
+    look at the character before the match become lookbehinds that also take in ch.
+    """
+    seq = list(seq)
+    if not seq:
+        return []
+    (op, av), rest = seq[0], seq[1:]
+    if op in (C.LITERAL, C.NOT_LITERAL, C.IN, C.CATEGORY):
+        return [_ser(rest)] if re.fullmatch(_ser([(op, av)]), ch) else []
+    if op is C.ANY:
+        return [_ser(rest)] if ch != "\n" else []
+    if op is C.AT and av in (C.AT_BOUNDARY, C.AT_NON_BOUNDARY):
+        word = re.fullmatch(r"\w", ch) is not None
+        # a boundary before ch: whether the character before it is a word character, or not
+        look = ("(?<!\\w" if word == (av is C.AT_BOUNDARY) else "(?<=\\w") + re.escape(ch) + ")"
+        return [look + d for d in _after(rest, ch)]
+    if op in (C.ASSERT, C.ASSERT_NOT):
+        direction, sub = av
+        if direction == -1:  # a lookbehind before ch: the same, one character further back
+            look = ("(?<=" if op is C.ASSERT else "(?<!") + _ser(sub) + re.escape(ch) + ")"
+            return [look + d for d in _after(rest, ch)]
+        if _nullable(sub):
+            raise _Unsupported(op)
+        inner = _after(sub, ch)
+        if not inner:  # the lookahead cannot match at ch
+            return [] if op is C.ASSERT else _after(rest, ch)
+        look = ("(?=" if op is C.ASSERT else "(?!") + "(?:" + "|".join(inner) + "))"
+        return [look + d for d in _after(rest, ch)]
+    if op is C.BRANCH:
+        return [d for alt in av[1] for d in _after([*alt, *rest], ch)]
+    if op is C.SUBPATTERN:
+        if av[1] or av[2]:
+            raise _Unsupported(op)
+        return _after([*av[3], *rest], ch)
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+        lo, hi, sub = av
+        if _nullable(sub):
+            raise _Unsupported(op)
+        if hi == 0:
+            return _after(rest, ch)
+        again = (op, (max(lo - 1, 0), hi if hi is C.MAXREPEAT else hi - 1, sub))
+        more = _after([*sub, again, *rest], ch)
+        if lo > 0:
+            return more
+        fewer = _after(rest, ch)
+        return more + fewer if op is C.MAX_REPEAT else fewer + more
+    raise _Unsupported(op)

@@ -113,3 +113,33 @@ def test_lowered_twin_refuses_escapes_that_lower_would_change() -> None:
     with pytest.raises(ValueError):
         lowered_twin(re.compile(r"revenue"))  # not case-insensitive: nothing to gain
     assert lowered_twin(re.compile(r"(?P<w>Net)\s+Profit", re.IGNORECASE)).pattern == r"(?P<w>net)\s+profit"
+
+
+# Alternations that exercise each rewrite of an alternative by its first character: boundaries,
+# lookbehinds and lookaheads before it, greedy and lazy repeats, nested groups and classes.
+_TRICKY = [
+    r"(?<!\w)(?=\w)(?:ab|a\w*?c|(?:the\s+)?(?:first|fir)st|\bx+y|\Bq|(?<=z)a\w|(?=ab)a|(?!ab)a[bc]?)",
+    r"(?:(?:a|b){2,3}c|a{0,2}b|[ab]+?d|\d+(?:st|nd)\b|(?<![\w-])b[\w-]*|a(?!x)|c(?=[^a])\w)",
+    r"(?:(?:ab)?ac|(?:x|y)?a+|(?:the\s+){0,1}a\b|\bthe\s+(?:a|b)c?\b|[^a-z\s]\w|\s*\d)",
+]
+
+
+@pytest.mark.parametrize("source_text", _TRICKY)
+def test_rewritten_alternatives_match_as_the_originals(source_text: str) -> None:
+    import random
+
+    source = re.compile(source_text)
+    fast = first_char_dispatch(source)
+    assert fast is not source
+    rnd = random.Random(7)
+    alphabet = ["a", "b", "c", "d", "x", "y", "z", "q", " ", "-", "1", "2", "st", "the ", "first ", "é"]
+    for _ in range(4000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+        assert _spans(fast, text) == _spans(source, text), (source_text, text)
+        assert _spans(fast, text, 1, max(1, len(text) - 1)) == _spans(source, text, 1, max(1, len(text) - 1))
+
+
+def test_scans_are_rewritten_per_character_not_tested_by_lookahead() -> None:
+    # the derivative form: each group opens with its character, no (?=c) lookahead per group
+    assert "(?=t)" not in attribution._CUE_SCAN.pattern
+    assert "(?=t)" not in periods._PERIOD_SCAN.pattern
