@@ -472,7 +472,7 @@ _MARGIN_OF = {
 _COUNT_METRICS = frozenset({"gpu_hours", "tokens", "users", "parameters", "gpus", "downloads"})
 _TRADING_METRICS = frozenset({"stock_price", "market_cap", "fx_rate", "turnover", "net_inflow"})
 # Lower-cased twins of per-figure searches, run case-sensitively over the lower-cased document.
-_MOVE_BEFORE_LOWER = re.compile(_MOVE_BEFORE.pattern.lower())
+_MOVE_BEFORE_LOWER = first_char_dispatch(re.compile(_MOVE_BEFORE.pattern.lower()))
 _PRICE_TARGET_LOWER = re.compile(_PRICE_TARGET.pattern.lower())
 # The only characters on which lower-casing and IGNORECASE disagree (İ lower-cases to two
 # characters; ı and ſ match i and s under IGNORECASE): documents holding them use the plain text.

@@ -166,7 +166,8 @@ def first_char_dispatch(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """The same scan, its top-level alternation grouped by first character (see the module doc).
 
     pattern must be case-sensitive and have no capture groups (a scan: only spans are read);
-    its shape is zero-width assertions, then one alternation. Anything else comes back as is.
+    its shape is zero-width assertions, then one alternation, then anything. Anything else
+    comes back as is.
     """
     if pattern.flags & (re.IGNORECASE | re.ASCII | re.DOTALL | re.LOCALE) or pattern.groups:
         return pattern
@@ -179,9 +180,12 @@ def first_char_dispatch(pattern: re.Pattern[str]) -> re.Pattern[str]:
             len(tree) == 1 and tree[0][0] is C.SUBPATTERN and not (tree[0][1][1] or tree[0][1][2])
         ):
             tree = list(tree[0][1][3])
-        if len(tree) != 1 or tree[0][0] is not C.BRANCH:
+        if tree and tree[0][0] is C.SUBPATTERN and not (tree[0][1][1] or tree[0][1][2]):
+            tree = [*tree[0][1][3], *tree[1:]]  # "(?:a|b)c": the group's items, then the rest
+        if not tree or tree[0][0] is not C.BRANCH:
             return pattern
-        alts = tree[0][1][1]
+        # what follows the alternation joins each alternative: (a|b)c tries ac, then bc
+        alts = [[*alt, *tree[1:]] for alt in tree[0][1][1]]
         written = [_ser(a) for a in alts]
         head_text = _ser(head)
     except _Unsupported:

@@ -121,6 +121,9 @@ _TRICKY = [
     r"(?<!\w)(?=\w)(?:ab|a\w*?c|(?:the\s+)?(?:first|fir)st|\bx+y|\Bq|(?<=z)a\w|(?=ab)a|(?!ab)a[bc]?)",
     r"(?:(?:a|b){2,3}c|a{0,2}b|[ab]+?d|\d+(?:st|nd)\b|(?<![\w-])b[\w-]*|a(?!x)|c(?=[^a])\w)",
     r"(?:(?:ab)?ac|(?:x|y)?a+|(?:the\s+){0,1}a\b|\bthe\s+(?:a|b)c?\b|[^a-z\s]\w|\s*\d)",
+    # what follows the alternation joins every alternative
+    r"(?:ab|a|b+?|the)\s*(?:c|d)?\b",
+    r"(?<![-\w])(?:to|the|t|first)\s*(?:a|b)?$",
 ]
 
 
