@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
+from transforms.dispatch import first_char_dispatch, lowered_twin
 from transforms.entities import EntityCatalog, Mention, names_as_written
 from transforms.models import Figure
 from transforms.periods import PeriodMention, coarsen_to_month, find_periods
@@ -167,7 +168,9 @@ _CUE_METRIC = {f"c{i}": metric for i, (metric, _) in enumerate(_METRIC_CUES)}
 # The scan runs without capture groups, the cues' alternatives in one flat alternation (the same
 # order, so the same matches; the engine skips alternatives on their first character): about 2.5x
 # faster. Each hit is then matched again with _CUE_RE_LOWER for its cue.
-_CUE_SCAN = re.compile((r"(?<!\w)(?=\w)(?:" + "|".join(pat for _, pat in _METRIC_CUES) + ")").lower())
+_CUE_SCAN = first_char_dispatch(
+    re.compile((r"(?<!\w)(?=\w)(?:" + "|".join(pat for _, pat in _METRIC_CUES) + ")").lower())
+)  # only the cues that can start with a position's character are tried there: ~1.7x faster
 
 # Chinese cue words, read inside Chinese text where no spaces mark word starts ("一季度营收38.62亿元").
 _CJK_CUES: list[tuple[str, str]] = [
@@ -535,7 +538,7 @@ _MARGIN_OF = {
 _COUNT_METRICS = frozenset({"gpu_hours", "tokens", "users", "parameters", "gpus", "downloads"})
 _TRADING_METRICS = frozenset({"stock_price", "market_cap", "fx_rate", "turnover", "net_inflow"})
 # Lower-cased twins of per-figure searches, run case-sensitively over the lower-cased document.
-_MOVE_BEFORE_LOWER = re.compile(_MOVE_BEFORE.pattern.lower())
+_MOVE_BEFORE_LOWER = first_char_dispatch(re.compile(_MOVE_BEFORE.pattern.lower()))
 _PRICE_TARGET_LOWER = re.compile(_PRICE_TARGET.pattern.lower())
 # The only characters on which lower-casing and IGNORECASE disagree (İ lower-cases to two
 # characters; ı and ſ match i and s under IGNORECASE): documents holding them use the plain text.
@@ -580,6 +583,24 @@ _INCREMENT_BEFORE = re.compile(
     _I,
 )
 _HIT_AFTER = re.compile(r"\s*(?:hit|boost|blow|drag|increase|decrease|rise|drop|decline|jump)\b", _I)
+# Lower-cased twins of cue patterns searched before a figure or a name: on the lower-cased text
+# they find the same thing 2-6x faster (transforms.dispatch.lowered_twin). Read through _found.
+_LOWERED = {
+    p: lowered_twin(p)
+    for p in (_EXAMPLE_BEFORE, _COMPARE_BEFORE, _CHANGE_WORDS, _SHARE_BEFORE, _INCREMENT_BEFORE, _EVENT_TIME_BEFORE)
+}
+
+
+def _found(
+    pattern: re.Pattern[str], text: str, low: str | None, pos: int = 0, endpos: int | None = None
+) -> bool:
+    """Whether pattern.search(text, pos, endpos) finds something; low: text lower-cased, if safe."""
+    end = len(text) if endpos is None else endpos
+    if low is not None:
+        return _LOWERED[pattern].search(low, pos, end) is not None
+    return pattern.search(text, pos, end) is not None
+
+
 _MONTH_OR_DAY = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
 _PERIOD_KEY = re.compile(r"(?:FY)?(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2})))?")
 _LEADING_NUMBER = re.compile(
@@ -875,7 +896,8 @@ class _Attributor:
         # cues before a name count within its own sentence ("... than we modelled. Kling AI ...")
         sent_start = self.spans[self.sentence_index(m.start)][0] if self.spans else 0
         before = self.text[max(sent_start, m.start - 60) : m.start]
-        if _EXAMPLE_BEFORE.search(before) or _COMPARE_BEFORE.search(before):
+        low = self.low[max(sent_start, m.start - 60) : m.start] if self.low is not None else None
+        if _found(_EXAMPLE_BEFORE, before, low) or _found(_COMPARE_BEFORE, before, low):
             return False
         if _VENUE_BEFORE.search(before[-12:]) and not before.rstrip().endswith("'s"):
             return False
@@ -1293,6 +1315,7 @@ class _Attributor:
         g0, g1 = self.groups[k]
         first, last = self.figures[g0], self.figures[g1]
         before = self.text[max(sent.start, first.start - 60) : first.start]
+        low = self.low[max(sent.start, first.start - 60) : first.start] if self.low is not None else None
         after = self.text[last.end : min(sent.end, last.end + 60)]
         if fig.unit == "pp":
             return "change"
@@ -1305,7 +1328,7 @@ class _Attributor:
                 return "ratio"  # "13x 2026E P/E": a multiple of earnings
             if _RATIO_AFTER.match(after) or _MULTIPLE_RATIO.search(before[-40:]):
                 return "ratio"
-            if _CHANGE_WORDS.search(before[-50:]) or _FOLD.search(fig.surface):
+            if _found(_CHANGE_WORDS, before[-50:], low and low[-50:]) or _FOLD.search(fig.surface):
                 return "change"
             return "ratio"
         if fig.unit == "%":
@@ -1313,7 +1336,7 @@ class _Attributor:
                 return "change"  # "+62% y/y" in a results summary
             if metric in _LEVEL_METRICS and metric != "adoption":
                 return "level"  # "a market share of 26.1%" is the share itself
-            if metric == "adoption" or _SHARE_BEFORE.search(before):
+            if metric == "adoption" or _found(_SHARE_BEFORE, before, low):
                 return "share"
             if _UPSIDE_LABEL.search(before):
                 return "change"  # "Upside: 40.8%"
@@ -1344,7 +1367,7 @@ class _Attributor:
                 return "change"  # "lifted revenue at the unit by 16%"
             if _LEVEL_BEFORE.search(before) and not _CHANGE_OF_BEFORE.search(before):
                 return "level"  # "rose to 85%": the level reached
-            if _CHANGE_WORDS.search(before[-45:]):
+            if _found(_CHANGE_WORDS, before[-45:], low and low[-45:]):
                 return "change"
             if _SHARE_WORD_BEFORE.search(before[-30:]):
                 return "share"
@@ -1352,7 +1375,7 @@ class _Attributor:
         # Amounts and counts: a change only when the words say the amount is an increment.
         if metric == "net_profit" and _LOST_BEFORE.search(before):
             return "level"  # "we lost about €300 million last year": the loss itself
-        if _INCREMENT_BEFORE.search(before):
+        if _found(_INCREMENT_BEFORE, before, low):
             return "change"
         if before.endswith("by ") and _ADJUST_VERB.search(self.text, sent.start, first.start):
             return "change"  # "raised its forecast by $2 billion"
@@ -1654,7 +1677,7 @@ class _Attributor:
                 return p.values[0]  # "from 55% in the previous quarter": the base figure's own period
             if p.baseline:
                 continue  # "up 19% from a year earlier": the comparison base
-            if _EVENT_TIME_BEFORE.search(self.text, max(sent.start, p.start - 30), p.start):
+            if _found(_EVENT_TIME_BEFORE, self.text, self.low, max(sent.start, p.start - 30), p.start):
                 dist += 150  # "the company said on Tuesday", "the range it gave in July": when it was said
             if best is None or dist < best[0]:
                 best = (dist, p)

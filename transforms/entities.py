@@ -9,6 +9,8 @@ from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from transforms.dispatch import first_char_dispatch
+
 # Kinds whose mentions name a source or a person, never the subject of a figure.
 SOURCE_KINDS = frozenset({"analyst", "media", "person"})
 ENTITY_KINDS = frozenset(
@@ -353,9 +355,11 @@ def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-_PERSON_BEFORE = re.compile(
-    r"(?:\b(?:President|CEO|Chairman|Chairwoman|Founder|Director|Officer|Minister|Mr\.?|Ms\.?|Dr\.?|"
-    r"analyst|executive|spokesperson|spokesman|spokeswoman)|(?<![.!?]\s)\b[A-Z][a-z]+)\s+$"
+_PERSON_BEFORE = first_char_dispatch(  # transforms.dispatch: ~2x faster
+    re.compile(
+        r"(?:\b(?:President|CEO|Chairman|Chairwoman|Founder|Director|Officer|Minister|Mr\.?|Ms\.?|Dr\.?|"
+        r"analyst|executive|spokesperson|spokesman|spokeswoman)|(?<![.!?]\s)\b[A-Z][a-z]+)\s+$"
+    )
 )
 _CORP_SUFFIXES = frozenset({"Inc", "Corp", "Corporation", "Holdings", "Ltd", "Limited"})
 

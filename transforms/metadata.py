@@ -416,6 +416,11 @@ _COMMON_FORMATS = (
     "%d %B, %Y", "%A, %B %d, %Y", "%A %d %B %Y",
     "%B %d, %Y %H:%M", "%b %d, %Y %H:%M", "%d %B %Y %H:%M", "%d %b %Y %H:%M",
 )
+# The same formats (in the same order) split by their first field: a number (%Y, %d) never
+# starts with a letter, a month or weekday name (%B, %b, %A) never with a digit.
+_NUMBER_FIRST_FORMATS = tuple(f for f in _COMMON_FORMATS if f.startswith(("%Y", "%d")))
+_NAME_FIRST_FORMATS = tuple(f for f in _COMMON_FORMATS if f.startswith(("%B", "%b", "%A")))
+assert len(_NUMBER_FIRST_FORMATS) + len(_NAME_FIRST_FORMATS) == len(_COMMON_FORMATS)
 # A trailing zone name is dropped: publication times are kept as written (naive).
 _ZONE_SUFFIX = re.compile(r"\s+(?:GMT|UTC|HKT|CST|BST|CET|CEST|ET|EST|EDT|PT|PST|PDT|JST|SGT|Z)$")
 
@@ -424,7 +429,16 @@ def _parse_common_date(raw: str) -> datetime | None:
     """Exact parse of the common header shapes; None when the string is any other shape."""
     cleaned = re.sub(r"\s+", " ", re.sub(r"\bSept\b\.?", "Sep", raw).replace(".", "")).strip()
     cleaned = _ZONE_SUFFIX.sub("", cleaned)
-    for fmt in _COMMON_FORMATS:
+    # only the formats whose first field can read the first character (a failed strptime is slow)
+    first = cleaned[:1]
+    formats = (
+        _NAME_FIRST_FORMATS
+        if first.isascii() and first.isalpha()
+        else _NUMBER_FIRST_FORMATS
+        if first.isdecimal()
+        else _COMMON_FORMATS
+    )
+    for fmt in formats:
         try:
             return datetime.strptime(cleaned, fmt)
         except ValueError:

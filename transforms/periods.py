@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
+
+from transforms.dispatch import first_char_dispatch, lowered_twin
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -103,12 +106,14 @@ _PERIOD = re.compile(
 # Case-sensitive with explicit variants: an IGNORECASE alternation scans about 2.5x slower.
 # Triggers start a word (a letter may not precede them): checking that, and the first character,
 # before the alternation makes the scan about 3x faster.
-_TRIGGER = re.compile(
-    r"(?<![A-Za-z])(?=[\dQHqhYyFfTtMmCcPpSsJAONDWa])(?:"
-    r"(?:19|20)\d\d|\d[QH]|[QH][1-4]|QUARTER|[Qq]uarter|[Hh]alf|[Yy]ears?|YEAR|[Ff]iscal|[Ff]inancial|FY|CY|"
-    r"[Tt]oday|[Tt]onight|this (?:morning|afternoon)|[Yy]esterday|[Mm]onth|[Cc]urrently|[Pp]resent|"
-    r"[Ss]o far|[Tt]o date|as of now|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[0-3]?\d(?:st|nd|rd|th)\b)"
+_TRIGGER = first_char_dispatch(  # transforms.dispatch: ~1.3x faster again
+    re.compile(
+        r"(?<![A-Za-z])(?=[\dQHqhYyFfTtMmCcPpSsJAONDWa])(?:"
+        r"(?:19|20)\d\d|\d[QH]|[QH][1-4]|QUARTER|[Qq]uarter|[Hh]alf|[Yy]ears?|YEAR|[Ff]iscal|[Ff]inancial|FY|CY|"
+        r"[Tt]oday|[Tt]onight|this (?:morning|afternoon)|[Yy]esterday|[Mm]onth|[Cc]urrently|[Pp]resent|"
+        r"[Ss]o far|[Tt]o date|as of now|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
+        r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[0-3]?\d(?:st|nd|rd|th)\b)"
+    )
 )
 # The grammar, lower-cased, run case-sensitively over the lower-cased text finds the same spans
 # faster; each hit is then matched again with _PERIOD at its position for the original groups.
@@ -118,13 +123,18 @@ _PERIOD_LOWER = re.compile(
 # The scan itself runs without capture groups, and without the word boundary that opens each
 # alternative (every match starts at a word start already): about 2.5x faster again.
 assert "(?P=" not in _PERIOD.pattern and "(?(" not in _PERIOD.pattern  # no group references
-_PERIOD_SCAN = re.compile(
-    re.sub(r"\(\?P<\w+>", "(?:", re.sub(r"\(\?P<\w+>\\b", "(?:", _PERIOD_LOWER.pattern)), re.VERBOSE
+# Its alternatives are grouped by first character (transforms.dispatch): ~1.3x faster again.
+_PERIOD_SCAN = first_char_dispatch(
+    re.compile(
+        re.sub(r"\(\?P<\w+>", "(?:", re.sub(r"\(\?P<\w+>\\b", "(?:", _PERIOD_LOWER.pattern)),
+        re.VERBOSE,
+    )
 )
 # The only characters on which lower-casing and IGNORECASE disagree (İ lower-cases to two
 # characters; ı and ſ match i and s under IGNORECASE): texts holding them take the plain scan.
 _CASE_FOLD_ODD = re.compile("[\u0130\u0131\u017f]")
 _lowered_last: tuple[str, str | None] = ("", "")
+_oddities_last: tuple[str, bool] = ("", False)
 _WINDOW_BEFORE = 50
 _WINDOW_AFTER = 30
 _MONTH_CASED = re.compile(rf"^{_MONTH}")
@@ -137,6 +147,7 @@ _BASELINE = re.compile(
     re.IGNORECASE,
 )
 
+_BASELINE_LOWER = first_char_dispatch(lowered_twin(_BASELINE))  # lower-cased text: ~3x faster
 _DATE_SEP = re.compile(r"[-./]")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -183,7 +194,7 @@ def find_periods(
     and fiscal quarters without a year ("fiscal second quarter") come back as FYyyyy-Qn.
     """
     stop = len(text) if end is None else end
-    if any(text.find(ch, start, stop) != -1 for ch in "ſİı"):
+    if _has_case_oddities(text) and any(text.find(ch, start, stop) != -1 for ch in "ſİı"):
         # ſ, İ and ı match the grammar case-insensitively but not its lower-cased lookups:
         # swap in their ASCII look-alikes (one code point each, so offsets stay valid).
         text = text.translate(_CASE_ODDITIES)
@@ -196,7 +207,7 @@ def find_periods(
         kind = m.lastgroup
         if kind is None:
             continue
-        g = m.groupdict()
+        g = _Groups(m)  # read by name, a few per match: groupdict() builds all 93
         precision = "period"
         values: tuple[str, ...] | None = None
         if kind == "iso":
@@ -419,7 +430,7 @@ def find_periods(
         phrase = m.group(0).lower()
         possessive = text.startswith(("'s", "’s"), m.end())
         baseline = phrase.startswith(("since", "from ")) or (
-            bool(_BASELINE.search(text[max(start, m.start() - 40) : m.start()])) and not possessive
+            _is_baseline(text, max(start, m.start() - 40), m.start()) and not possessive
         )
         if kind == "relyear" and (
             "ago" in phrase
@@ -429,6 +440,26 @@ def find_periods(
             baseline = True  # "a year earlier" names the comparison base, not the figure's period
         out.append(PeriodMention(m.start(), m.end(), values, baseline, precision))
     return out
+
+
+def _is_baseline(text: str, start: int, end: int) -> bool:
+    """_BASELINE in text[start:end], searched in the lower-cased text where that is safe."""
+    low = _lowered(text)
+    if low is not None:
+        return _BASELINE_LOWER.search(low[start:end]) is not None
+    return _BASELINE.search(text[start:end]) is not None
+
+
+class _Groups:
+    """A match's groups read by name (g["qy"]), without building the dict of all of them."""
+
+    __slots__ = ("_group",)
+
+    def __init__(self, m: re.Match[str]) -> None:
+        self._group = m.group
+
+    def __getitem__(self, name: str) -> str | Any:  # as groupdict()'s values are typed
+        return self._group(name)
 
 
 def _scan(text: str, start: int, stop: int) -> list[re.Match[str]]:
@@ -468,6 +499,18 @@ def _scan_lowered(
             out.append(m)
             last_end = m.end()
     return out
+
+
+def _has_case_oddities(text: str) -> bool:
+    """Whether the text holds ſ, İ or ı anywhere (cached for the last text: a document's
+    sentences are looked up one after another)."""
+    global _oddities_last
+    last = _oddities_last  # one read: the pair stays consistent under threads
+    if last[0] is text:
+        return last[1]
+    found = _CASE_FOLD_ODD.search(text) is not None
+    _oddities_last = (text, found)
+    return found
 
 
 def _lowered(text: str) -> str | None:
@@ -513,7 +556,7 @@ def _month_number(name: str) -> int:
     return _MONTHS[name[:3].lower()]
 
 
-def _quarter_number(g: dict[str, str | None]) -> int:
+def _quarter_number(g: _Groups) -> int:
     if g["qord"]:
         return _ORDINAL[g["qord"].lower()]
     if g["qmon"]:

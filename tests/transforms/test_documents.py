@@ -205,3 +205,42 @@ def test_ascii_fast_path_repairs_like_ftfy(text: str) -> None:
     from transforms.documents import repair_text
 
     assert repair_text(text) == _repair_with_ftfy(text)
+
+
+_LINE_PIECES = [
+    "Revenue rose 5% to $3 billion.", "Alibaba Cloud Â¥380 billion", "it’s", "â€™s", "café",
+    "Ã©tude", "\r", "\x1b[31m", "\u2028", "\x85", "\ufffd", "\x07", "ﬁ", "＄5", "&amp;", "e\u0301",
+    "\u00a0", "¥", "\t", " ",
+]
+
+
+@given(st.lists(st.lists(st.sampled_from(_LINE_PIECES), max_size=6), max_size=12), st.booleans())
+def test_lines_ftfy_cannot_change_are_kept_and_the_rest_repaired_like_ftfy(
+    lines: list[list[str]], final_newline: bool
+) -> None:
+    # repair_text hands ftfy only the lines it could change: the whole must not differ
+    text = "\n".join("".join(pieces) for pieces in lines) + ("\n" if final_newline else "")
+    assert repair_text(text) == _repair_with_ftfy(text)
+
+
+def test_mojibake_among_ascii_lines_is_repaired() -> None:
+    text = "Plain line one.\nThe plan is â€œbigâ€\u009d: Â¥380 billion.\nPlain line three.\n"
+    assert repair_text(text) == _repair_with_ftfy(text)
+    assert "¥380" in repair_text(text) and "Â" not in repair_text(text)
+
+
+def _clean_every_pass(text: str) -> str:
+    """clean_text running every substitution (it skips those that cannot match)."""
+    import re
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\x0b\x0c\u2028\u2029]", "\n", text)
+    text = re.sub(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]", "", text)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+@given(st.lists(st.sampled_from(["a", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\u2028", "\x07", "é"]), max_size=40))
+def test_clean_text_skips_only_substitutions_that_cannot_match(chars: list[str]) -> None:
+    text = "".join(chars)
+    assert clean_text(text) == _clean_every_pass(text)

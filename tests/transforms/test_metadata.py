@@ -81,3 +81,22 @@ def test_a_full_date_is_never_replaced_by_a_guess() -> None:
     meta = parse_text_metadata("Title\nPublished 18 November 2025\n\nHANGZHOU, Nov 25 (Reuters) - x.\n")
     place_yearless_date(meta, date(2026, 1, 1))
     assert meta.published_at == datetime(2025, 11, 18)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["2025-05-07", "2025-05-07 18:03", "2025-05-07T18:03:09", "7 May 2025", "07 May, 2025",
+     "May 7, 2025", "May 7 2025 18:03", "Wednesday, May 7, 2025", "Wednesday 7 May 2025",
+     "Sep 7, 2025", "7 Sep 2025 18:03", "٢٠٢٥-05-07", "May 2025", "2025", "", "x"],
+)
+def test_common_dates_try_only_the_formats_that_can_read_them(raw: str) -> None:
+    from transforms.metadata import _COMMON_FORMATS, _parse_common_date
+
+    expected = None
+    for fmt in _COMMON_FORMATS:  # every format in order: the first that reads the string wins
+        try:
+            expected = datetime.strptime(raw, fmt)
+            break
+        except ValueError:
+            continue
+    assert _parse_common_date(raw) == expected

@@ -67,3 +67,16 @@ def test_a_quarter_after_a_calendar_year_stays_calendar_for_a_fiscal_company() -
     text = "Its share rose from 25.8% in Q1 of last year to 26.2% in Q4."
     values = [m.values[0] for m in find_periods(text, date(2025, 5, 7), fiscal_end=3)]
     assert values == ["2024-Q1", "2024-Q4"]
+
+
+def test_case_oddities_are_read_in_every_sentence_of_a_document() -> None:
+    # ſ, İ and ı match the grammar case-insensitively; whether a text holds them is cached per
+    # text, so a document's later sentences, and the next document, must still see them
+    plain = "Revenue rose in the first quarter of 2024. Sales fell in fiscal 2025."
+    odd = "Revenue rose in the firſt quarter of 2024. Sales fell in fıscal 2025."
+    published = date(2025, 5, 1)
+    expected = [(m.start, m.end, m.values) for m in find_periods(plain, published)]
+    for text in (plain, odd, plain, odd):
+        for s, e in ((0, 42), (43, len(text))):
+            got = [(m.start, m.end, m.values) for m in find_periods(text, published, start=s, end=e)]
+            assert got == [x for x in expected if s <= x[0] < e]
