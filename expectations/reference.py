@@ -47,6 +47,8 @@ class FxTable:
     """Monthly average rates as US dollars per unit of each currency."""
 
     rates: dict[str, dict[int, float]] = field(default_factory=dict)
+    # (currency, month index) -> rate found: every figure of a month asks the same question.
+    _nearest: dict[tuple[str, int], float] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def usd_per_unit(self, currency: str, when: date | None) -> float | None:
         """The rate of the month nearest `when` (USD is 1); None if unknown or no date."""
@@ -56,8 +58,12 @@ class FxTable:
         if not months or when is None:
             return None
         target = _month_index(when)
-        nearest = min(months, key=lambda m: (abs(m - target), m))
-        return months[nearest]
+        key = (currency, target)
+        rate = self._nearest.get(key)
+        if rate is None:
+            nearest = min(months, key=lambda m: (abs(m - target), m))
+            rate = self._nearest[key] = months[nearest]
+        return rate
 
     def currencies(self) -> set[str]:
         """Currencies with at least one rate (plus USD)."""

@@ -121,14 +121,20 @@ class Fact:
         return format_amount(self.value, self.unit)
 
 
-def build_facts(figures: pd.DataFrame, fx: FxTable | None = None) -> list[Fact]:
-    """Figures with a numeric value and a unit, with the FX rate of their publication month."""
+def build_facts(figures: pd.DataFrame | Iterable[dict[str, Any]], fx: FxTable | None = None) -> list[Fact]:
+    """Figures with a numeric value and a unit, with the FX rate of their publication month.
+
+    figures: a frame, or its rows as dicts (what the warehouse hands out without pandas: faster).
+    """
     facts: list[Fact] = []
-    for row in figures.to_dict(orient="records"):
+    rows: Iterable[dict[str, Any]] = (
+        figures.to_dict(orient="records") if isinstance(figures, pd.DataFrame) else figures
+    )
+    for row in rows:
         value, unit = row.get("value"), row.get("unit")
         if is_blank(value) or is_blank(unit) or is_blank(row.get("figure_id")):
             continue
-        number = float(value)
+        number = float(row["value"])
         if not math.isfinite(number):
             continue
         published = _as_date(row.get("published_at")) or period_date(row.get("period"))
@@ -870,18 +876,28 @@ def run_rules(inputs: RuleInputs, settings: RuleSettings = DEFAULT_SETTINGS) -> 
 def run_document_rules(inputs: RuleInputs, settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
     """The rules within one document (an amount and its conversion), over whole documents' figures.
 
-    The figures need no sentence; texts need only the documents of those figures.
+    The figures need no sentence; texts need only the documents of those figures. Only figures in
+    a currency with a rate can pair up, so only those are turned into facts.
     """
-    return check_currency_pairs(build_facts(inputs.figures, inputs.fx), inputs.texts, settings)
+    figures = inputs.figures
+    if inputs.fx is None or figures.empty or "unit" not in figures.columns:
+        return []
+    currencies = [u for u in figures["unit"].dropna().unique() if is_currency(str(u))]
+    return check_currency_pairs(
+        build_facts(figures[figures["unit"].isin(currencies)], inputs.fx), inputs.texts, settings
+    )
 
 
 def run_group_rules(
-    figures: pd.DataFrame, fx: FxTable | None = None, settings: RuleSettings = DEFAULT_SETTINGS
+    figures: pd.DataFrame | Iterable[dict[str, Any]],
+    fx: FxTable | None = None,
+    settings: RuleSettings = DEFAULT_SETTINGS,
 ) -> list[Finding]:
     """The rules across documents (conflicts, sequences, growth arithmetic) over whole groups' figures.
 
     Each of them compares only figures with the same entity_key and metric, so the figures may be
-    given one such group at a time (members in the order of the whole table: ties follow it).
+    given one such group at a time (members in the order of the whole table: ties follow it), as a
+    frame or as rows (dicts).
     """
     facts = build_facts(figures, fx)
     return [

@@ -86,7 +86,9 @@ def _index_rows(result: Any) -> list[int]:
 
 def _findings(name: str, frame: pd.DataFrame, validation: Any) -> list[dict[str, Any]]:
     findings: list[dict[str, Any]] = []
-    records = frame.to_dict(orient="records")
+    failing = sorted({row for res in validation.results if not res.success for row in _index_rows(res)})
+    # Only the failing rows become dicts (as to_dict would make them): most rows pass.
+    records = dict(zip(failing, frame.iloc[failing].to_dict(orient="records"), strict=True))
     for res in validation.results:
         if res.success:
             continue

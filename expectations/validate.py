@@ -79,7 +79,7 @@ def validate_figures(
 
 def validate_parts(
     parts: Iterable[Part],
-    groups: Iterable[pd.DataFrame],
+    groups: Iterable[pd.DataFrame | list[dict[str, Any]]],
     fx: FxTable | None = None,
     docs_dir: Path | None = None,
     settings: RuleSettings = DEFAULT_SETTINGS,

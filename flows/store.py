@@ -7,6 +7,7 @@ moment leaves the warehouse as it was before the batch or after it, never in bet
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -535,13 +536,15 @@ def read_entities(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def iter_figure_groups(
     con: duckdb.DuckDBPyConnection, entity_keys: dict[str, str], rows_per_fetch: int = 50_000
-) -> Iterator[pd.DataFrame]:
-    """Figures with a metric and a keyed entity, one frame per (entity key, metric), streamed.
+) -> Iterator[list[dict[str, Any]]]:
+    """Figures with a metric and a keyed entity, one list of rows (dicts) per (entity key, metric), streamed.
 
     entity_keys maps stored entity names to the key they are grouped by ("Alibaba Group" and
     "Alibaba" may share one); names not in it are left out. Within a group, figures come in
-    read_figures order (the rules break ties by it), with published_at. Reads on a cursor of its
-    own, so the caller may use con between groups.
+    read_figures order (the rules break ties by it), with published_at and entity_group. Rows are
+    plain Python values straight from DuckDB (None for NULL): no frame per group, whose
+    conversion cost more than the rules. Reads on a cursor of its own, so the caller may use con
+    between groups.
     """
     keys = pd.DataFrame({"entity": list(entity_keys), "entity_group": list(entity_keys.values())}, dtype="str")
     cols = ", ".join(f'f."{c}"' for c in _GROUP_FIGURE_COLUMNS)
@@ -554,30 +557,15 @@ def iter_figure_groups(
             "WHERE f.metric IS NOT NULL "
             "ORDER BY k.entity_group, f.metric, f.doc_id, f.start, f.figure_id"
         )
-        vectors = max(1, rows_per_fetch // 2048)  # DuckDB hands out rows 2,048 at a time
-        pending = pd.DataFrame()
-        while True:
-            chunk = cursor.fetch_df_chunk(vectors)
-            if chunk.empty:
-                break
-            frame = pd.concat([pending, chunk], ignore_index=True) if len(pending) else chunk
-            # The last group may go on in the next chunk: hold it back.
-            last = (frame["entity_group"] == frame["entity_group"].iloc[-1]) & (
-                frame["metric"] == frame["metric"].iloc[-1]
-            )
-            cut = int(last.to_numpy().argmax())
-            yield from _groups(frame.iloc[:cut])
-            pending = frame.iloc[cut:]
-        if len(pending):
-            yield from _groups(pending)
+        names = [d[0] for d in cursor.description or []]
+
+        def rows() -> Iterator[dict[str, Any]]:
+            while chunk := cursor.fetchmany(rows_per_fetch):
+                for values in chunk:
+                    yield dict(zip(names, values, strict=True))
+
+        # Sorted by the group key, so each group is one run of rows, whole across fetches.
+        for _, group in itertools.groupby(rows(), key=lambda r: (r["entity_group"], r["metric"])):
+            yield list(group)
     finally:
         cursor.close()
-
-
-def _groups(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
-    """The frame's consecutive (entity_group, metric) runs, each with a fresh index."""
-    if frame.empty:
-        return
-    change = (frame["entity_group"] != frame["entity_group"].shift()) | (frame["metric"] != frame["metric"].shift())
-    for _, group in frame.groupby(change.cumsum().to_numpy(), sort=False):
-        yield group.reset_index(drop=True)

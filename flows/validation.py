@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -94,7 +95,7 @@ def read_parts(con: duckdb.DuckDBPyConnection, rows_per_part: int = PART_ROWS) -
 
 def read_groups(
     con: duckdb.DuckDBPyConnection, catalog: EntityCatalog | None = None
-) -> Iterator[pd.DataFrame]:
+) -> Iterator[list[dict[str, Any]]]:
     """The figures the rules across documents compare, one (entity key, metric) group at a time.
 
     Names the watchlist knows are grouped under its canonical name, so "Zhipu" in one document

@@ -134,14 +134,14 @@ def test_figure_groups_are_whole_across_fetches(tmp_path: Path) -> None:
     with store.connect(tmp_path / "w.duckdb") as con:
         store.write_batch(con, docs, sources, figures)
         groups = list(store.iter_figure_groups(con, keys, rows_per_fetch=2048))
-    seen = [(g["entity_group"].iloc[0], g["metric"].iloc[0]) for g in groups]
+    seen = [(g[0]["entity_group"], g[0]["metric"]) for g in groups]
     assert sorted(seen) == sorted(set(seen)) == [("acme", "capex"), ("acme", "revenue"), ("beta", "capex"), ("beta", "revenue")]
     for group in groups:
         expected = sorted(
             (f["doc_id"], f["start"], f["figure_id"]) for f in figures
-            if keys.get(f["entity"]) == group["entity_group"].iloc[0] and f["metric"] == group["metric"].iloc[0]
+            if keys.get(f["entity"]) == group[0]["entity_group"] and f["metric"] == group[0]["metric"]
         )
-        assert list(zip(group["doc_id"], group["start"], group["figure_id"], strict=True)) == expected
+        assert [(r["doc_id"], r["start"], r["figure_id"]) for r in group] == expected
 
 
 def test_watchlist_aliases_are_grouped_under_one_name(tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ def test_watchlist_aliases_are_grouped_under_one_name(tmp_path: Path) -> None:
     sources = [{"path": f"/d{n}", "doc_id": f"d{n}", "status": "loaded"} for n in range(7)]
     with store.connect(tmp_path / "w.duckdb") as con:
         store.write_batch(con, docs, sources, figures)
-        with_catalog = {g["entity_group"].iloc[0]: set(g["entity"]) for g in read_groups(con, catalog)}
-        without = {g["entity_group"].iloc[0] for g in read_groups(con)}
+        with_catalog = {g[0]["entity_group"]: {r["entity"] for r in g} for g in read_groups(con, catalog)}
+        without = {g[0]["entity_group"] for g in read_groups(con)}
     assert with_catalog == {"zhipu ai": {"Zhipu", "Zhipu AI", "Z.ai"}, "other": {"Other Co"}}
     assert without == {"zhipu", "zhipu ai", "z ai", "other"}
