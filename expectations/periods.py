@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -64,6 +65,12 @@ def parse_period(text: object) -> Period | None:
     """Parse a single (non-span, non-day) period; None for spans, days, blanks and bad forms."""
     if not isinstance(text, str):
         return None
+    return _parse_period(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_period(text: str) -> Period | None:
+    # Periods repeat across a corpus' figures (a few hundred distinct forms): parse each once.
     for grain, pattern in _FORMS:
         match = pattern.match(text.strip())
         if match:

@@ -181,18 +181,6 @@ def _finding(
     }
 
 
-def _interval(magnitude: float, qualifier: str, tolerance: float, settings: RuleSettings) -> tuple[float, float]:
-    """The magnitudes a stated figure allows, given its qualifier."""
-    if qualifier == "approx":
-        tolerance += settings.approx_tolerance
-    low, high = magnitude * (1 - tolerance), magnitude * (1 + tolerance)
-    if qualifier == "over":
-        return low, math.inf
-    if qualifier in ("under", "up_to"):
-        return 0.0, high
-    return low, high
-
-
 def scale_slip(ratio: float, tolerance: float) -> int | None:
     """The power of ten (1-4) a ratio sits on, or None: 380/38 -> 1, 94.8/0.948 -> 2."""
     if ratio <= 0 or not math.isfinite(ratio):
@@ -224,19 +212,35 @@ class _Pair:
 
 
 def _compare(a: Fact, b: Fact, settings: RuleSettings) -> _Pair | None:
-    """Compare two figures of the same group; None when their units cannot be compared."""
-    tolerance = settings.exact_tolerance
+    """Compare two figures of the same group; None when their units cannot be compared.
+
+    Fact.magnitude, Fact.sign and _interval written out (same arithmetic, same order): the
+    conflict rule compares hundreds of thousands of pairs in a large corpus.
+    """
+    x, y = a.value, b.value
     if a.unit == b.unit:
-        va, vb, band, cross = a.magnitude, b.magnitude, 0.0, False
+        va, vb, band, cross = abs(x), abs(y), 0.0, False
     elif a.usd_rate is not None and b.usd_rate is not None:
-        va, vb = a.magnitude * a.usd_rate, b.magnitude * b.usd_rate
+        va, vb = abs(x) * a.usd_rate, abs(y) * b.usd_rate
         band, cross = settings.fx_band, True
     else:
         return None
     # Half the FX band on each side: two conversions may differ by about ±fx_band in all.
-    lo_a, hi_a = _interval(va, a.qualifier, tolerance + band / 2, settings)
-    lo_b, hi_b = _interval(vb, b.qualifier, tolerance + band / 2, settings)
-    same_sign = a.sign == 0 or b.sign == 0 or a.sign == b.sign
+    tolerance = settings.exact_tolerance + band / 2
+    qa, qb = a.qualifier, b.qualifier
+    ta = tolerance + settings.approx_tolerance if qa == "approx" else tolerance
+    tb = tolerance + settings.approx_tolerance if qb == "approx" else tolerance
+    lo_a, hi_a = va * (1 - ta), va * (1 + ta)
+    if qa == "over":
+        hi_a = math.inf
+    elif qa in ("under", "up_to"):
+        lo_a = 0.0
+    lo_b, hi_b = vb * (1 - tb), vb * (1 + tb)
+    if qb == "over":
+        hi_b = math.inf
+    elif qb in ("under", "up_to"):
+        lo_b = 0.0
+    same_sign = not ((x > 0 and y < 0) or (x < 0 and y > 0))
     agrees = same_sign and lo_a <= hi_b and lo_b <= hi_a
     ratio = va / vb if vb else math.inf
     return _Pair(b, agrees, cross, ratio)
@@ -367,10 +371,20 @@ def _readings(members: list[Fact]) -> list[_Reading]:
 
 
 def _related(a: Fact, b: Fact, settings: RuleSettings) -> _Pair | None:
-    """How b reads from a, or None where the two are not compared at all."""
-    if not (_kinds_compatible(a, b) and _close_in_time(a, b, settings)):
-        return None
-    if a.unit != b.unit and _same_sentence(a, b):
+    """How b reads from a, or None where the two are not compared at all.
+
+    _kinds_compatible, _close_in_time and _same_sentence written out: the conflict rule asks this
+    about hundreds of thousands of pairs in a large corpus.
+    """
+    if a.kind is not None and b.kind is not None and (a.kind == "estimate") != (b.kind == "estimate"):
+        return None  # kind_class differs
+    same_doc = a.doc_id == b.doc_id
+    if a.period is None and not same_doc:
+        if a.published is None or b.published is None:
+            return None
+        if abs((a.published - b.published).days) > settings.undated_window_days:
+            return None
+    if a.unit != b.unit and same_doc and a.sentence is not None and a.sentence == b.sentence:
         return None  # an amount and its conversion: check_currency_pairs judges those
     return _compare(a, b, settings)
 
@@ -720,6 +734,17 @@ def _median(facts: list[Fact]) -> float:
     return statistics.median(f.value for f in facts)
 
 
+class _Medians(dict[int, float]):
+    """Medians of lists of facts that do not change while a rule runs, each computed once."""
+
+    def of(self, facts: list[Fact]) -> float:
+        key = id(facts)
+        value = self.get(key)
+        if value is None:
+            value = self[key] = _median(facts)
+        return value
+
+
 def check_sequences(facts: list[Fact], settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
     """A level that jumps tenfold (or falls to a tenth) from one period to the next."""
     findings: list[Finding] = []
@@ -806,6 +831,7 @@ def check_growth_arithmetic(facts: list[Fact], settings: RuleSettings = DEFAULT_
             levels[(fact.entity, fact.metric, fact.unit, period.label())].append(fact)
             units[(fact.entity, fact.metric, period.label())].add(fact.unit)
     findings: list[Finding] = []
+    medians = _Medians()  # the level lists stay as they are while the rule runs
     for fact in facts:
         # Only % changes: a multiple ("doubling") often describes a rate, not the levels.
         if fact.basis != "change" or fact.unit != "%" or not fact.entity or not fact.metric:
@@ -823,8 +849,8 @@ def check_growth_arithmetic(facts: list[Fact], settings: RuleSettings = DEFAULT_
             for unit in sorted(units.get((fact.entity, fact.metric, period.label()), set())):
                 now = levels[(fact.entity, fact.metric, unit, period.label())]
                 before = levels.get((fact.entity, fact.metric, unit, earlier.label()), [])
-                if before and _median(before) > 0:
-                    implied = (_median(now) / _median(before) - 1) * 100
+                if before and medians.of(before) > 0:
+                    implied = (medians.of(now) / medians.of(before) - 1) * 100
                     checked.append((earlier, now, before, implied))
         if not checked:
             continue
@@ -857,7 +883,7 @@ def _growth_agrees(fact: Fact, implied: float, settings: RuleSettings) -> bool:
 class RuleInputs:
     """What the cross-figure rules read: figures, document texts and the FX table."""
 
-    figures: pd.DataFrame
+    figures: pd.DataFrame | list[dict[str, Any]]  # a frame, or its rows as dicts
     texts: Mapping[str, str] = field(default_factory=dict)
     fx: FxTable | None = None
 
@@ -880,12 +906,17 @@ def run_document_rules(inputs: RuleInputs, settings: RuleSettings = DEFAULT_SETT
     a currency with a rate can pair up, so only those are turned into facts.
     """
     figures = inputs.figures
-    if inputs.fx is None or figures.empty or "unit" not in figures.columns:
+    if inputs.fx is None:
         return []
-    currencies = [u for u in figures["unit"].dropna().unique() if is_currency(str(u))]
-    return check_currency_pairs(
-        build_facts(figures[figures["unit"].isin(currencies)], inputs.fx), inputs.texts, settings
-    )
+    amounts: pd.DataFrame | list[dict[str, Any]]
+    if isinstance(figures, pd.DataFrame):
+        if figures.empty or "unit" not in figures.columns:
+            return []
+        currencies = [u for u in figures["unit"].dropna().unique() if is_currency(str(u))]
+        amounts = figures[figures["unit"].isin(currencies)]
+    else:
+        amounts = [row for row in figures if is_currency(row.get("unit"))]
+    return check_currency_pairs(build_facts(amounts, inputs.fx), inputs.texts, settings)
 
 
 def run_group_rules(

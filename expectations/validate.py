@@ -54,6 +54,9 @@ class Part:
     figures: pd.DataFrame  # the figures suite's columns and published_at; no sentence needed
     documents: pd.DataFrame  # doc_id and text (title optional) of the documents these figures are in
     label: str | None = None  # "part 2 of 5" when the table is validated in parts
+    # The figures again as rows (dicts), at least those in a currency: what the in-document rules
+    # read, when the reader has them cheaper than converting the frame. None: use the frame.
+    amounts: list[dict[str, Any]] | None = None
 
 
 def validate_figures(
@@ -123,5 +126,6 @@ def _check_part(
     findings = session.validate(SuiteInput("figures", prepare_figures(figures, documents), part.label))
     findings += session.validate(SuiteInput("documents", prepare_documents(documents, figures), part.label))
     texts = dict(zip(documents["doc_id"], documents["text"], strict=False))
-    findings += run_document_rules(RuleInputs(figures=figures, texts=texts, fx=fx), settings)
+    rows = figures if part.amounts is None else part.amounts
+    findings += run_document_rules(RuleInputs(figures=rows, texts=texts, fx=fx), settings)
     return findings

@@ -528,6 +528,23 @@ def read_part(con: duckdb.DuckDBPyConnection, first: str, last: str) -> tuple[pd
     return figures, documents
 
 
+def read_part_rows(
+    con: duckdb.DuckDBPyConnection, first: str, last: str, units: Iterable[str]
+) -> list[dict[str, Any]]:
+    """The figures of a range whose unit is one of units, as rows (dicts of plain values, None for NULL).
+
+    Same columns and order as read_part's figures; for rules that read rows, not frames.
+    """
+    cols = ", ".join(f'f."{c}"' for c in _PART_FIGURE_COLUMNS)
+    cursor = con.execute(
+        f"SELECT {cols}, d.published_at FROM figures f JOIN documents d USING (doc_id) "
+        "WHERE f.doc_id BETWEEN ? AND ? AND list_contains(?, f.unit) ORDER BY f.doc_id, f.start, f.figure_id",
+        [first, last, sorted(units)],
+    )
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
 def read_entities(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The distinct entity names of the figures."""
     rows = con.execute("SELECT DISTINCT entity FROM figures WHERE entity IS NOT NULL ORDER BY 1").fetchall()
