@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,12 +29,33 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 @dataclass(slots=True)
 class ValidationOutcome:
-    """Findings of one validation run and the figures they make suspect."""
+    """Findings of one validation run and the figures they make suspect.
+
+    With a sink (validate_parts), the findings went to it as they were found: results and
+    suspect_figure_ids stay empty and only the counts are kept.
+    """
 
     results: list[dict[str, Any]] = field(default_factory=list)
     suspect_figure_ids: set[str] = field(default_factory=set)
     success: bool = True
     data_docs_index: Path | None = None
+    findings: int = 0
+    errors: int = 0
+    warnings: int = 0
+
+    def count(self, findings: list[dict[str, Any]]) -> None:
+        """Add a batch of findings to the counts."""
+        self.findings += len(findings)
+        for finding in findings:
+            if finding["severity"] == "error":
+                self.errors += 1
+            elif finding["severity"] == "warning":
+                self.warnings += 1
+        self.success = self.errors == 0
+
+
+# Findings of the rules across documents handed to a sink at a time (a group's are seldom many).
+SINK_BATCH = 5_000
 
 
 def _sort_key(finding: dict[str, Any]) -> tuple[Any, ...]:
@@ -87,31 +108,48 @@ def validate_parts(
     docs_dir: Path | None = None,
     settings: RuleSettings = DEFAULT_SETTINGS,
     run_name: str | None = None,
+    sink: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> ValidationOutcome:
     """Validate part by part (suites, in-document rules), then group by group (rules across documents).
 
     Each of parts and groups is read lazily, one at a time, so memory holds one part or one group
-    (run_group_rules says what a group must hold) and the findings, never the whole table.
+    (run_group_rules says what a group must hold), never the whole table. Without a sink the
+    findings are returned in the outcome (sorted); with one, each part's findings, then those of
+    the groups in batches, are handed to it as they are found and not kept: memory stays flat
+    however many there are.
     """
     outcome = ValidationOutcome()
     pending = iter(parts)
     first = next(pending, None)
     if first is None:
         return outcome
+    kept: list[dict[str, Any]] = []
+
+    def emit(findings: list[dict[str, Any]]) -> None:
+        outcome.count(findings)
+        if sink is None:
+            kept.extend(findings)
+        elif findings:
+            sink(findings)
+
     if docs_dir is not None:
         data_docs.clear_docs(docs_dir)
     session = SuiteSession({"known_units": known_units()}, docs_dir=docs_dir, run_name=run_name)
-    findings: list[dict[str, Any]] = []
     for part in itertools.chain([first], pending):
-        findings.extend(_check_part(session, part, fx, settings))
+        emit(_check_part(session, part, fx, settings))
     session.finish()
+    batch: list[dict[str, Any]] = []
     for group in groups:
-        findings.extend(run_group_rules(group, fx, settings))
-    outcome.results = sorted(findings, key=_sort_key)
-    outcome.suspect_figure_ids = {
-        r["figure_id"] for r in findings if r["figure_id"] and r["severity"] in FLAGGING
-    }
-    outcome.success = not any(r["severity"] == "error" for r in findings)
+        batch.extend(run_group_rules(group, fx, settings))
+        if len(batch) >= SINK_BATCH:
+            emit(batch)
+            batch = []
+    emit(batch)
+    if sink is None:
+        outcome.results = sorted(kept, key=_sort_key)
+        outcome.suspect_figure_ids = {
+            r["figure_id"] for r in kept if r["figure_id"] and r["severity"] in FLAGGING
+        }
     if docs_dir is not None and (docs_dir / "index.html").exists():
         data_docs.make_offline(docs_dir)
         outcome.data_docs_index = docs_dir / "index.html"

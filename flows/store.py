@@ -10,7 +10,7 @@ import fcntl
 import itertools
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -365,6 +365,32 @@ def write_validation(
                 )
 
 
+@contextmanager
+def replacing_validation(
+    con: duckdb.DuckDBPyConnection, run_id: str, flagging: Sequence[str] = ("error", "warning")
+) -> Iterator[Callable[[Sequence[dict[str, Any]]], None]]:
+    """Replace the findings and figure statuses with one run's, written batch by batch, atomically.
+
+    Yields add(findings): each batch is inserted as it comes, so the caller need not hold them all.
+    When the block ends, figures with a finding at a flagging severity become suspect, the others
+    ok, and everything commits at once; if it raises, nothing changes. Reads on con inside the
+    block see this run's findings; other connections see the previous ones until the commit.
+    """
+
+    def add(results: Sequence[dict[str, Any]]) -> None:
+        _insert(con, "validation_results", _frame([{**r, "run_id": run_id} for r in results], RESULT_COLUMNS))
+
+    with transaction(con):
+        con.execute("DELETE FROM validation_results")
+        yield add
+        con.execute("UPDATE figures SET status = 'ok' WHERE status <> 'ok'")
+        con.execute(
+            "UPDATE figures SET status = 'suspect' WHERE figure_id IN (SELECT figure_id FROM "
+            "validation_results WHERE figure_id <> '' AND list_contains(?, severity))",
+            [list(flagging)],
+        )
+
+
 def record_run(
     con: duckdb.DuckDBPyConnection, run_id: str, stage: str, started_at: Any, finished_at: Any, summary: str
 ) -> None:
@@ -560,29 +586,56 @@ def iter_figure_groups(
     "Alibaba" may share one); names not in it are left out. Within a group, figures come in
     read_figures order (the rules break ties by it), with published_at and entity_group. Rows are
     plain Python values straight from DuckDB (None for NULL): no frame per group, whose
-    conversion cost more than the rules. Reads on a cursor of its own, so the caller may use con
-    between groups.
+    conversion cost more than the rules.
+
+    Groups are read in batches of whole groups of about rows_per_fetch figures (one query each,
+    a group larger than that alone), so neither DuckDB's sort nor this process ever holds more
+    than a batch, however large the table. Reads on a cursor of its own, so the caller may use
+    con between groups (and write in a transaction of its own).
     """
     keys = pd.DataFrame({"entity": list(entity_keys), "entity_group": list(entity_keys.values())}, dtype="str")
     cols = ", ".join(f'f."{c}"' for c in _GROUP_FIGURE_COLUMNS)
     cursor = con.cursor()
     try:
         cursor.register("_entity_keys", keys)
-        cursor.execute(
-            f"SELECT k.entity_group, {cols}, d.published_at FROM figures f "
-            "JOIN documents d USING (doc_id) JOIN _entity_keys k ON f.entity = k.entity "
-            "WHERE f.metric IS NOT NULL "
-            "ORDER BY k.entity_group, f.metric, f.doc_id, f.start, f.figure_id"
-        )
-        names = [d[0] for d in cursor.description or []]
+        sizes = cursor.execute(
+            "SELECT k.entity_group, f.metric, count(*) FROM figures f "
+            "JOIN _entity_keys k ON f.entity = k.entity WHERE f.metric IS NOT NULL "
+            "GROUP BY ALL ORDER BY 1, 2"
+        ).fetchall()
+        for batch in _batches(sizes, rows_per_fetch):
+            cursor.register("_batch", pd.DataFrame(batch, columns=["entity_group", "metric"], dtype="str"))
+            cursor.execute(
+                f"SELECT k.entity_group, {cols}, d.published_at FROM figures f "
+                "JOIN documents d USING (doc_id) JOIN _entity_keys k ON f.entity = k.entity "
+                "JOIN _batch b ON b.entity_group = k.entity_group AND b.metric = f.metric "
+                "ORDER BY k.entity_group, f.metric, f.doc_id, f.start, f.figure_id"
+            )
+            names = [d[0] for d in cursor.description or []]
 
-        def rows() -> Iterator[dict[str, Any]]:
-            while chunk := cursor.fetchmany(rows_per_fetch):
-                for values in chunk:
-                    yield dict(zip(names, values, strict=True))
+            def rows(names: list[str] = names) -> Iterator[dict[str, Any]]:
+                while chunk := cursor.fetchmany(2048):
+                    for values in chunk:
+                        yield dict(zip(names, values, strict=True))
 
-        # Sorted by the group key, so each group is one run of rows, whole across fetches.
-        for _, group in itertools.groupby(rows(), key=lambda r: (r["entity_group"], r["metric"])):
-            yield list(group)
+            # Sorted by the group key, so each group is one run of rows: one group at a time
+            # becomes dicts, the rest of the batch stays in DuckDB's result.
+            for _, group in itertools.groupby(rows(), key=lambda r: (r["entity_group"], r["metric"])):
+                yield list(group)
+            cursor.unregister("_batch")
     finally:
         cursor.close()
+
+
+def _batches(sizes: Sequence[tuple[str, str, int]], rows: int) -> Iterator[list[tuple[str, str]]]:
+    """Consecutive (entity_group, metric) keys packed into batches of about rows figures."""
+    batch: list[tuple[str, str]] = []
+    total = 0
+    for group, metric, count in sizes:
+        if batch and total + count > rows:
+            yield batch
+            batch, total = [], 0
+        batch.append((group, metric))
+        total += count
+    if batch:
+        yield batch

@@ -14,7 +14,7 @@ import pandas as pd
 from briefing.settings import Settings
 from expectations.reference import load_currency_codes, load_fx_rates
 from expectations.rules import entity_key
-from expectations.validate import Part, validate_parts
+from expectations.validate import FLAGGING, Part, validate_parts
 from flows import store
 from flows.loading import load_entity_catalog
 from transforms.entities import EntityCatalog
@@ -136,20 +136,26 @@ def run_validation(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: s
         return summarize_stored(con, settings, run_id)
     fx = load_fx_rates(settings.fx_rates_file)
     counted = _Counted(read_parts(con))
-    outcome = validate_parts(
-        counted, read_groups(con, load_entity_catalog(settings)), fx=fx, docs_dir=settings.data_docs_dir, run_name=run_id
-    )
-    store.write_validation(con, run_id, outcome.results, outcome.suspect_figure_ids)
+    # Findings go to the warehouse part by part (one transaction for the whole run), not held.
+    with store.replacing_validation(con, run_id, FLAGGING) as add:
+        outcome = validate_parts(
+            counted,
+            read_groups(con, load_entity_catalog(settings)),
+            fx=fx,
+            docs_dir=settings.data_docs_dir,
+            run_name=run_id,
+            sink=add,
+        )
     store.write_meta(con, INPUT_KEY, fingerprint)
-    severities = [r["severity"] for r in outcome.results]
+    suspect = con.execute("SELECT count(*) FROM figures WHERE status = 'suspect'").fetchone()
     return ValidationSummary(
         run_id=run_id,
         figures=counted.figures,
-        findings=len(outcome.results),
-        suspect=len(outcome.suspect_figure_ids),
+        findings=outcome.findings,
+        suspect=int(suspect[0]) if suspect else 0,
         success=outcome.success,
-        errors=severities.count("error"),
-        warnings=severities.count("warning"),
+        errors=outcome.errors,
+        warnings=outcome.warnings,
         data_docs=str(outcome.data_docs_index) if outcome.data_docs_index else None,
     )
 

@@ -6,6 +6,7 @@ import multiprocessing
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from flows import store
@@ -89,3 +90,40 @@ def test_lock_is_reentrant_within_a_process(tmp_path: Path) -> None:
     lock = tmp_path / ".briefing.lock"
     with store.hold_lock(lock, timeout_s=1), store.hold_lock(lock, timeout_s=1):
         pass
+
+
+def _finding(figure_id: str | None, severity: str, doc_id: str = "d1") -> dict:
+    return {
+        "rule": "conflict", "severity": severity, "figure_id": figure_id, "doc_id": doc_id,
+        "related_figure_ids": None, "message": f"{figure_id} {severity}",
+    }  # fmt: skip
+
+
+def _statuses(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT figure_id, status FROM figures").fetchall())
+
+
+def test_validation_written_in_batches_replaces_findings_and_statuses_at_once(tmp_path: Path) -> None:
+    figures = [figure_row(f"f{n}", "d1") for n in range(4)]
+    with store.connect(tmp_path / "w.duckdb") as con:
+        store.write_batch(con, [doc_row("d1")], [source_row("/d1.txt", "d1")], figures)
+        store.write_validation(con, "old", [_finding("f0", "error")], ["f0"])
+        with store.replacing_validation(con, "new") as add:
+            add([_finding("f1", "warning"), _finding("f2", "info")])
+            add([_finding(None, "error"), _finding("f3", "error")])
+        rows = con.execute("SELECT run_id, figure_id, severity FROM validation_results ORDER BY 2").fetchall()
+        assert rows == [("new", "f1", "warning"), ("new", "f2", "info"), ("new", "f3", "error"), ("new", None, "error")]
+        # Flagging severities only: info findings do not make a figure suspect.
+        assert _statuses(con) == {"f0": "ok", "f1": "suspect", "f2": "ok", "f3": "suspect"}
+
+
+def test_validation_that_fails_midway_leaves_the_previous_findings(tmp_path: Path) -> None:
+    figures = [figure_row(f"f{n}", "d1") for n in range(3)]
+    with store.connect(tmp_path / "w.duckdb") as con:
+        store.write_batch(con, [doc_row("d1")], [source_row("/d1.txt", "d1")], figures)
+        store.write_validation(con, "old", [_finding("f0", "error")], ["f0"])
+        with pytest.raises(RuntimeError), store.replacing_validation(con, "new") as add:
+            add([_finding("f1", "error")])
+            raise RuntimeError("killed between parts")
+        assert con.execute("SELECT run_id, figure_id FROM validation_results").fetchall() == [("old", "f0")]
+        assert _statuses(con) == {"f0": "suspect", "f1": "ok", "f2": "ok"}

@@ -111,6 +111,16 @@ def test_validation_in_parts_finds_what_the_whole_table_finds(validated: dict, t
     assert len(parts) == 2  # whole documents: one per part here
     assert _findings(chunked.results) == _findings(whole.results)
     assert chunked.suspect_figure_ids == whole.suspect_figure_ids
+    # With a sink, the same findings arrive in batches and only their counts are kept.
+    batches: list[list[dict]] = []
+    with store.connect(settings.db_path, read_only=True) as con:
+        sunk = validate_parts(read_parts(con, rows_per_part=10), read_groups(con), fx=fx, sink=batches.append)
+    assert _findings([r for batch in batches for r in batch]) == _findings(whole.results)
+    assert sunk.results == [] and sunk.findings == len(whole.results) and sunk.success == whole.success
+    assert (sunk.errors, sunk.warnings) == (
+        sum(r["severity"] == "error" for r in whole.results),
+        sum(r["severity"] == "warning" for r in whole.results),
+    )
     # Each part is its own validation in the Data Docs.
     pages = {p.name for p in (docs / "validations" / "figures").rglob("*.html")}
     assert f"briefing-figures part {len(parts)} of {len(parts)}.html" in pages
