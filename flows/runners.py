@@ -58,14 +58,21 @@ class TemporaryApi:
             return
         if timeout_s is None:
             timeout_s = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90"))
-        from prefect.settings import PREFECT_API_URL, temporary_settings
+        from prefect.settings import (
+            PREFECT_API_URL,
+            PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+            temporary_settings,
+        )
 
         from flows.serving import wait_until_healthy
 
         wait_until_healthy(self.api_url, timeout_s, self.process)
         # Settings are read when prefect is imported; in a process that imported it earlier
         # (tests, embedding) the environment variable alone would not reach it.
-        with temporary_settings(updates={PREFECT_API_URL: self.api_url}):
+        # No flow-run heartbeats: they let a long-lived server notice crashed runs, but this
+        # server lives and dies with the run; and each flow's end waits up to a second for its
+        # heartbeat thread (time.sleep(1) steps), four flows in `briefing run`.
+        with temporary_settings(updates={PREFECT_API_URL: self.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             yield
 
 

@@ -72,10 +72,16 @@ def test_the_api_answers_and_is_stopped_on_exit(tmp_path: Path, monkeypatch: pyt
     for key in [k for k in os.environ if k.startswith("PREFECT_")]:
         monkeypatch.delenv(key)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    from prefect.settings import get_current_settings
+
     with early_prefect_api() as api:
         assert api.api_url and os.environ["PREFECT_API_URL"] == api.api_url
         with api.ready(120), urllib.request.urlopen(f"{api.api_url}/health", timeout=5) as response:
             assert response.status == 200
+            # No heartbeats against a server that lives only as long as the run (each flow's end
+            # would wait for the heartbeat thread).
+            assert get_current_settings().flows.heartbeat_frequency is None
+        assert get_current_settings().flows.heartbeat_frequency is not None
         process = api.process
     assert process is not None and process.poll() is not None, "the server is stopped on exit"
     assert "PREFECT_API_URL" not in os.environ
