@@ -336,12 +336,21 @@ def read_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def read_validation_results(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The findings of the latest validation run."""
+def read_validation_results(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
+    """The findings of the latest validation run (the first limit of them, if given)."""
     return con.execute(
         f"SELECT {', '.join(RESULT_COLUMNS)} FROM validation_results "
-        "ORDER BY severity, rule, figure_id, doc_id, message"
+        "ORDER BY severity, rule, figure_id, doc_id, message" + (" LIMIT ?" if limit is not None else ""),
+        [limit] if limit is not None else [],
     ).df()
+
+
+def read_validation_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
+    """(rule, severity, number of findings) of the latest validation run, by rule and severity."""
+    rows = con.execute(
+        "SELECT rule, severity, count(*) FROM validation_results GROUP BY rule, severity ORDER BY rule, severity"
+    ).fetchall()
+    return [(str(rule), str(severity), int(count)) for rule, severity, count in rows]
 
 
 def write_validation(

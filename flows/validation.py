@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,13 +167,12 @@ DOCS_KEY = "validation-data-docs"
 MAX_TABLE_ROWS = 1000
 
 
-def summarize_findings(findings: pd.DataFrame) -> str:
-    """A Markdown table of findings per rule and severity."""
-    if findings.empty:
+def summarize_findings(counts: Sequence[tuple[str, str, int]]) -> str:
+    """A Markdown table of findings per rule and severity (store.read_validation_counts)."""
+    if not counts:
         return "No findings: every figure passed."
-    counts = findings.groupby(["rule", "severity"]).size().reset_index(name="count")
     lines = ["| rule | severity | count |", "| --- | --- | --- |"]
-    lines += [f"| {r.rule} | {r.severity} | {r.count} |" for r in counts.itertuples()]
+    lines += [f"| {rule} | {severity} | {count} |" for rule, severity, count in counts]
     return "\n".join(lines)
 
 
@@ -185,8 +184,10 @@ def publish_artifacts(settings: Settings, summary: ValidationSummary) -> None:
         create_table_artifact,
     )
 
+    # The table shows the first findings and the summary counts them: neither reads them all.
     with store.connect(settings.db_path, read_only=True) as con:
-        findings = store.read_validation_results(con)
+        findings = store.read_validation_results(con, limit=MAX_TABLE_ROWS)
+        counts = store.read_validation_counts(con)
     columns = ["severity", "rule", "figure_id", "related_figure_ids", "doc_id", "message"]
     rows = [
         {c: (None if pd.isna(v) else v) for c, v in row.items()}
@@ -201,7 +202,7 @@ def publish_artifacts(settings: Settings, summary: ValidationSummary) -> None:
     markdown = (
         f"# Validation {summary.run_id}\n\n{summary.figures} figures checked, {summary.findings} "
         f"findings ({summary.errors} errors, {summary.warnings} warnings), {summary.suspect} suspect.\n\n"
-        + summarize_findings(findings)
+        + summarize_findings(counts)
         + (f"\n\nData Docs: [{docs}]({docs.as_uri()})\n" if docs else "\n")
     )
     create_markdown_artifact(markdown, key=SUMMARY_KEY, description="validation summary")
