@@ -77,6 +77,7 @@ _PERIOD = re.compile(
   | (?P<nextyears>\b(?:(?:the\s+)?(?:next|coming|following)|(?<=over\s)|(?<=within\s))\s*(?P<nn>{_NUM})\s+years\b(?!\s+(?:ago|earlier)))
   | (?P<pastq>\b(?:the\s+)?(?:past|last|previous|prior|trailing)\s+(?P<pqn>{_NUM})\s+quarters\b)
   | (?P<pastyears>\b(?:the\s+)?(?:past|last|previous|prior)\s+(?P<pn>{_NUM})\s+years\b)
+  | (?P<pastmonths>\b(?:the\s+)?(?:past|last|previous|prior|trailing)\s+(?P<pmn>{_NUM}|twelve|eighteen|twenty-four)\s+months\b)
   | (?P<nyear>\b(?P<nyn>{_NUM}|\d)[-\s]year\s+(?:plan|period|programme|program|horizon|investment|budget|target|commitment|roadmap)\b)
   | (?P<mdy>\b(?P<mdm>{_MONTH})\.?\s+(?P<mdd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdyy>{_Y}))?)
   | (?P<dmy>\b(?P<dmd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?P<dmm>{_MONTH})\b\.?(?:,?\s+(?P<dmyy>{_Y}))?)
@@ -333,6 +334,12 @@ def find_periods(
                 first_q = _quarter_ending(y1, q1 * 3, fiscal_end)
                 last_q = _quarter_ending(y2, q2 * 3, fiscal_end)
                 values = (f"{first_q}..{last_q}",)
+        elif kind == "pastmonths" and published:
+            n = _count(g["pmn"]) or {"twelve": 12, "eighteen": 18, "twenty-four": 24}.get(g["pmn"].lower())
+            if n:
+                # "over the past 12 months" (published in February 2026): 2025-02..2026-02
+                back = published.year * 12 + published.month - 1 - n
+                values = (f"{back // 12}-{back % 12 + 1:02d}..{published.year}-{published.month:02d}",)
         elif kind == "pastyears" and published:
             n = _count(g["pn"])
             if n:
