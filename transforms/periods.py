@@ -81,6 +81,7 @@ _PERIOD = re.compile(
   | (?P<nyear>\b(?P<nyn>{_NUM}|\d)[-\s]year\s+(?:plan|period|programme|program|horizon|investment|budget|target|commitment|roadmap)\b)
   | (?P<mdy>\b(?P<mdm>{_MONTH})\.?\s+(?P<mdd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdyy>{_Y}))?)
   | (?P<dmy>\b(?P<dmd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?P<dmm>{_MONTH})\b\.?(?:,?\s+(?P<dmyy>{_Y}))?)
+  | (?P<soy>\b(?<!since\s)(?:at\s+)?the\s+(?:start|beginning)\s+of\s+(?:(?P<soyy>{_Y})\b|{_RELYEAR}|the\s+year\b))
   | (?P<my>\b(?P<mym>{_MONTH})\.?,?\s+(?:of\s+)?(?:(?P<myy>{_Y})|(?P<myrel>{_RELYEAR})))
   | (?P<mnoun>\b(?P<mnm>{_MONTH})\s+(?=(?:sales|revenues?|figures?|deliveries|shipments|output|exports|imports|peak|high|low|record)\b))
   | (?P<nthday>\b(?:on\s+)the\s+(?P<nthd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of|century|straight|consecutive|anniversary)))
@@ -334,6 +335,13 @@ def find_periods(
                 first_q = _quarter_ending(y1, q1 * 3, fiscal_end)
                 last_q = _quarter_ending(y2, q2 * 3, fiscal_end)
                 values = (f"{first_q}..{last_q}",)
+        elif kind == "soy":
+            # "up from 35% at the start of the year": January of that year
+            y = int(g["soyy"]) if g["soyy"] else ctx_year
+            if y is None and published:
+                y = _relative_year(m.group(0), published) if "year" in m.group(0).lower() else None
+            if y:
+                values = (f"{y}-01",)
         elif kind == "pastmonths" and published:
             n = _count(g["pmn"]) or {"twelve": 12, "eighteen": 18, "twenty-four": 24}.get(g["pmn"].lower())
             if n:
