@@ -114,6 +114,10 @@ def parse_text_metadata(text: str) -> DocumentMeta:
         if a and meta.author is None and not _DATE_STRING.search(line):
             meta.author = _clean_author(a.group("name"))
             continue
+        dated_byline = _DATED_BYLINE.match(line) if meta.author is None else None
+        if dated_byline:
+            # "BY Todd Bishop on April 30, 2026 at 1:25 pm": the author, then the date read below
+            meta.author = _clean_author(dated_byline.group("name"))
         r = _ROLE_BYLINE.match(line)
         if r and meta.author is None:
             meta.author = _clean_author(r.group("name"))
@@ -134,7 +138,7 @@ def parse_text_metadata(text: str) -> DocumentMeta:
                     meta.extra["date_year_inferred"] = "true"
             continue
         if len(line) <= 80:
-            d = _DATE_STRING.search(line)
+            d = _DATE_STRING.search(line) or _DATE_STRING.search(_capitalise_date_words(line))
             if d:
                 parsed = _parse_date(d.group("d"), text)
                 if parsed:
@@ -377,6 +381,21 @@ def _parse_date(raw: str, text: str) -> tuple[datetime, bool] | None:
     if parsed is None:
         return None
     return parsed, year_inferred
+
+
+_DATED_BYLINE = re.compile(
+    r"^\s*by\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})\s+(?:on|\||·|-|—)\s+(?=\S*\d|[A-Z][a-z]{2})",
+    re.IGNORECASE,
+)
+_UPPER_DATE_WORD = re.compile(
+    r"\b(?:JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|JULY?|AUG(?:UST)?|SEPT?(?:EMBER)?|"
+    r"OCT(?:OBER)?|NOV(?:EMBER)?|DEC(?:EMBER)?|MON|TUE|TUES|WED|THU|THUR|THURS|FRI|SAT|SUN)\b"
+)
+
+
+def _capitalise_date_words(line: str) -> str:
+    """ "PUBLISHED WED, FEB 25 2026 5:12 AM EST" with its month and weekday written as words are."""
+    return _UPPER_DATE_WORD.sub(lambda m: m.group(0).capitalize(), line)
 
 
 _SLASH_DATE = re.compile(
