@@ -17,6 +17,7 @@ from transforms.entities import EntityCatalog, Mention, names_as_written
 from transforms.models import Figure
 from transforms.periods import PeriodMention, coarsen_to_month, find_periods
 from transforms.sentences import SentenceIndex
+from transforms.tables import TableCell, table_cells
 
 _I = re.IGNORECASE
 
@@ -612,8 +613,6 @@ _LEADING_NUMBER = re.compile(
 _PERIOD_VALUE = re.compile(r"(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2}))(?:-\d{2})?)?")
 
 
-_TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
-_TABLE_RULE = re.compile(r"^[\s|:-]*$")
 _RANK_PREFIX = re.compile(r"^\s*(?:\d{1,2}[.)]|#\d{1,2})\s+")
 _TRAILING_ASIDE = re.compile(r"\s*\([^)]*\)\s*$")
 # Row labels that name a sum or a remainder, not an entity.
@@ -623,39 +622,6 @@ _NOT_ROW_ENTITY = re.compile(
 _GROWTH_HEADER = re.compile(
     r"\b(?:growth|change|chg|yoy|y/y|qoq|q/q|vs\.?|versus|increase|decrease|gain|move|%\s*ch)\b|/", _I
 )
-
-
-@dataclass(frozen=True)
-class _TableCell:
-    """One data cell of a Markdown table, with its column's header and its row's label."""
-
-    header: str
-    header_start: int
-    label: str
-    label_start: int
-
-
-def _table_cells(text: str) -> list[tuple[int, int, _TableCell]]:
-    """(start, end, cell) for every data cell of every Markdown table in the text, in order."""
-    out: list[tuple[int, int, _TableCell]] = []
-    header: list[tuple[int, str]] | None = None
-    prev_end = -2
-    for m in _TABLE_ROW.finditer(text):
-        inner_start = m.start(1)
-        cells: list[tuple[int, int, str]] = []
-        pos = inner_start
-        for part in m.group(1).split("|"):
-            cells.append((pos, pos + len(part), part.strip()))
-            pos += len(part) + 1
-        if header is None or m.start() > prev_end + 1:
-            header = [(s, t) for s, _, t in cells]  # a new table starts with its header row
-        elif not _TABLE_RULE.match(m.group(1)):
-            label_start, _, label = cells[0]
-            for j, (cs, ce, _t) in enumerate(cells):
-                h_start, h_text = header[j] if j < len(header) else (-1, "")
-                out.append((cs, ce, _TableCell(h_text, h_start, label, label_start)))
-        prev_end = m.end()
-    return out
 
 
 @dataclass(slots=True)
@@ -707,8 +673,8 @@ class _Attributor:
         ]
         self.mention_starts = [m.start for m in self.mentions]
         self.as_written = names_as_written(text, self.mentions)
-        self.table_cells = _table_cells(text) if "|" in text else []
-        self.table_starts = [c[0] for c in self.table_cells]
+        self.table_cells = table_cells(text)
+        self.table_starts = [c.start for c in self.table_cells]
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._trading_cache: dict[int, bool] = {}
         self._sentences: dict[int, _Sentence] = {}
@@ -1077,15 +1043,15 @@ class _Attributor:
                 seen.setdefault((fig.unit, round(fig.value, 6)), new)
         return out
 
-    def _table_cell(self, fig: Figure) -> _TableCell | None:
+    def _table_cell(self, fig: Figure) -> TableCell | None:
         """The Markdown table cell a figure stands in, if any."""
         i = bisect_right(self.table_starts, fig.start) - 1
-        if i >= 0 and fig.end <= self.table_cells[i][1]:
-            return self.table_cells[i][2]
+        if i >= 0 and fig.end <= self.table_cells[i].end:
+            return self.table_cells[i]
         return None
 
     def _from_table(
-        self, fig: Figure, cell: _TableCell, metric: str, basis: str, entity: str | None,
+        self, fig: Figure, cell: TableCell, metric: str, basis: str, entity: str | None,
         period: str | None,
     ) -> tuple[str, str, str | None, str | None]:
         """A table cell's attributes: the column header says what and when, the row label who."""
@@ -1116,7 +1082,7 @@ class _Attributor:
             period = found[0].values[0]
         return metric, basis, entity, period
 
-    def _row_entity(self, cell: _TableCell) -> str | None:
+    def _row_entity(self, cell: TableCell) -> str | None:
         """The entity a table row is about: its label, a listed name or a name-like label."""
         label = _TRAILING_ASIDE.sub("", _RANK_PREFIX.sub("", cell.label)).strip()
         if not label or _NOT_ROW_ENTITY.match(label) or not label[0].isupper() or label[0].isdigit():
@@ -1184,9 +1150,7 @@ class _Attributor:
         post = None if fig is not last and _OR_GAP.match(self.text, fig.end) else self._post_cue(last.end, sent)
         if post and not (share_of and post[0] >= last.end and fig.unit == "%"):
             return post[2], True
-        clause_start = sent.start
-        for brk in _CLAUSE_BREAK.finditer(self.text, sent.start, first.start):
-            clause_start = brk.end()
+        clause_start = self._clause_start(sent, first.start)
         if self._is_stock_move(first.start, clause_start, sent):
             return "stock_price", True
         j = self._change_in_mention(fig, sent) if fig.unit == "%" else None

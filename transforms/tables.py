@@ -9,20 +9,16 @@ cells with the unit and scale their table gives them.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from transforms.models import Figure
+from transforms.numbers import scale_value
 from transforms.units import currency_from_code, currency_from_symbol, currency_from_word
 
 _ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
 _RULE = re.compile(r"^[\s|:-]*$")
 _BARE = re.compile(r"\s*(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*")
-_SCALES = {
-    "thousand": Decimal(10) ** 3, "thousands": Decimal(10) ** 3, "k": Decimal(10) ** 3,
-    "million": Decimal(10) ** 6, "millions": Decimal(10) ** 6, "mn": Decimal(10) ** 6, "m": Decimal(10) ** 6,
-    "billion": Decimal(10) ** 9, "billions": Decimal(10) ** 9, "bn": Decimal(10) ** 9, "b": Decimal(10) ** 9,
-    "trillion": Decimal(10) ** 12, "trillions": Decimal(10) ** 12, "tn": Decimal(10) ** 12,
-}  # fmt: skip
 _CURRENCY = (
     r"US\$|USD|RMB|CNY|HK\$|HKD|NT\$|TWD|EUR|€|GBP|£|JPY|¥|KRW|₩|INR|₹|\$|yuan|dollars?|euros?"
 )
@@ -37,30 +33,59 @@ _UNIT_NOTE = re.compile(
 _LABEL_COLUMN = re.compile(r"\b(?:rank|year|code|ticker|no\.?|#)\b", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class TableCell:
+    """One cell of a Markdown table's data rows, with its column's header and its row's label."""
+
+    start: int
+    end: int
+    column: int
+    header: str  # "" where the header row has no cell above it
+    header_start: int  # -1 then
+    label: str  # the row's first cell
+    label_start: int
+    table_start: int  # where the header row starts
+    row: str  # the whole row, as written
+
+
+def table_cells(text: str) -> list[TableCell]:
+    """Every data cell of every Markdown table in the text, in order (header and rule rows left out)."""
+    if "|" not in text:
+        return []
+    out: list[TableCell] = []
+    header: list[tuple[int, int, str]] = []
+    table_start = -1
+    prev_end = -2
+    for row in _ROW.finditer(text):
+        cells = _cells(row)
+        if table_start < 0 or row.start() > prev_end + 1:
+            header, table_start = cells, row.start()  # a new table starts with its header row
+        elif not _RULE.match(row.group(1)):
+            label_start, _, label = cells[0]
+            for j, (start, end, _cell) in enumerate(cells):
+                h_start, _, h_text = header[j] if j < len(header) else (-1, -1, "")
+                out.append(
+                    TableCell(start, end, j, h_text, h_start, label, label_start, table_start, row.group(0))
+                )
+        prev_end = row.end()
+    return out
+
+
 def extract_table_figures(text: str, taken: list[tuple[int, int]]) -> list[Figure]:
     """Bare numbers in Markdown table cells whose header or caption gives their unit and scale.
 
     taken holds the spans of figures already found; cells overlapping them are left alone.
     """
-    if "|" not in text:
-        return []
     out: list[Figure] = []
-    header: list[str] | None = None
-    caption_note: tuple[str | None, Decimal, str | None] | None = None
-    prev_end = -2
-    for row in _ROW.finditer(text):
-        cells = _cells(row)
-        if header is None or row.start() > prev_end + 1:
-            header = [t for _, _, t in cells]
-            caption_note = _note(_line_before(text, row.start()))
-        elif not _RULE.match(row.group(1)):
-            for j, (start, end, cell) in enumerate(cells):
-                if j == 0 or j >= len(header):
-                    continue  # the row label, or a cell without a header
-                fig = _cell_figure(text, start, end, cell, header[j], caption_note, row.group(0))
-                if fig is not None and not any(s < fig.end and fig.start < e for s, e in taken):
-                    out.append(fig)
-        prev_end = row.end()
+    captions: dict[int, tuple[str | None, Decimal, str | None] | None] = {}
+    for cell in table_cells(text):
+        if cell.column == 0 or cell.header_start < 0:
+            continue  # the row label, or a cell without a header
+        if cell.table_start not in captions:
+            captions[cell.table_start] = _note(_line_before(text, cell.table_start))
+        fig = _cell_figure(text, cell, captions[cell.table_start])
+        if fig is not None and not any(s < fig.end and fig.start < e for s, e in taken):
+            out.append(fig)
     return out
 
 
@@ -86,7 +111,11 @@ def _note(text: str) -> tuple[str | None, Decimal, str | None] | None:
         return None
     cur = m.group("cur1") or m.group("cur2")
     what = m.group("what").strip().split()[0].lower().rstrip("s") if m.group("what") else None
-    return (_currency(cur) if cur else None), _SCALES[m.group("scale").lower()], what
+    scale = m.group("scale")
+    multiplier = scale_value(scale[:-1] if len(scale) > 3 and scale.lower().endswith("s") else scale)
+    if multiplier is None:
+        return None
+    return (_currency(cur) if cur else None), multiplier, what
 
 
 def _currency(written: str) -> str | None:
@@ -98,15 +127,10 @@ def _currency(written: str) -> str | None:
 
 
 def _cell_figure(
-    text: str,
-    start: int,
-    end: int,
-    cell: str,
-    header: str,
-    caption: tuple[str | None, Decimal, str | None] | None,
-    row_text: str,
+    text: str, cell: TableCell, caption: tuple[str | None, Decimal, str | None] | None
 ) -> Figure | None:
-    bare = _BARE.fullmatch(text, start, end)
+    header = cell.header
+    bare = _BARE.fullmatch(text, cell.start, cell.end)
     if bare is None or _LABEL_COLUMN.search(header):
         return None
     note = _note(header)
@@ -125,5 +149,5 @@ def _cell_figure(
         raw,
         value,
         currency or "count",
-        sentence=row_text.strip(),
+        sentence=cell.row.strip(),
     )
