@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from transforms.models import DocumentMeta
+from transforms.periods import month_number
 
 _HEADER_LINES = 14  # non-empty lines that may still be header
 _BODY_LINE = 240  # a line this long is body text: the header has ended
@@ -401,9 +402,6 @@ def _capitalise_date_words(line: str) -> str:
 _SLASH_DATE = re.compile(
     rf"^(\d{{1,2}})/(\d{{1,2}})/({_Y})(?:,?\s*(?:at\s+)?(\d{{1,2}}):(\d{{2}})(?::\d{{2}})?\s*([AaPp])?\.?[Mm]?\.?)?"
 )
-_MONTH_NUMBERS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
-)}  # fmt: skip
 _WRITTEN_MONTH_DAY = re.compile(rf"\b({_MON})\s+(\d{{1,2}})\b|\b(\d{{1,2}})\s+({_MON})")
 
 
@@ -414,7 +412,7 @@ def _parse_slash_date(m: re.Match[str], text: str) -> datetime:
     month, day = (b, a) if a > 12 else (a, b)
     if a <= 12 and b <= 12 and a != b:
         written = {
-            (_MONTH_NUMBERS[(w.group(1) or w.group(4))[:3].lower()], int(w.group(2) or w.group(3)))
+            (month_number(w.group(1) or w.group(4)), int(w.group(2) or w.group(3)))
             for w in _WRITTEN_MONTH_DAY.finditer(text[:3000])
         }
         if (b, a) in written and (a, b) not in written:

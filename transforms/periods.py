@@ -238,7 +238,7 @@ def find_periods(
         elif kind == "qended":
             if not _MONTH_CASED.match(g["qem"]):
                 continue
-            month = _month_number(g["qem"])
+            month = month_number(g["qem"])
             y = int(g["qey"]) if g["qey"] else _year_of_recent_month(month, published, None)
             if y:
                 values = (_quarter_ending(y, month, fiscal_end),)
@@ -252,7 +252,7 @@ def find_periods(
             name = g["mnm"] or g["bm"]
             if not _MONTH_CASED.match(name):
                 continue
-            month = _month_number(name)
+            month = month_number(name)
             y = _year_of_recent_month(month, published, ctx_year)
             if y:
                 values, ctx_date = (f"{y}-{month:02d}",), date(y, month, 1)
@@ -360,7 +360,7 @@ def find_periods(
         elif kind in {"mdy", "dmy"}:
             if not _MONTH_CASED.match(g["mdm"] or g["dmm"]):
                 continue
-            month = _month_number(g["mdm"] or g["dmm"])
+            month = month_number(g["mdm"] or g["dmm"])
             day = int(g["mdd"] or g["dmd"])
             yy = g["mdyy"] or g["dmyy"]
             y = int(yy) if yy else _year_of_recent_month(month, published, ctx_year)
@@ -374,7 +374,7 @@ def find_periods(
         elif kind == "my":
             if not _MONTH_CASED.match(g["mym"]):
                 continue
-            month = _month_number(g["mym"])
+            month = month_number(g["mym"])
             y = int(g["myy"]) if g["myy"] else _relative_year(g["myrel"], published)
             if y:
                 values, ctx_year, ctx_date = (f"{y}-{month:02d}",), y, date(y, month, 1)
@@ -567,7 +567,8 @@ def _count(raw: str | None) -> int | None:
     return int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
 
 
-def _month_number(name: str) -> int:
+def month_number(name: str) -> int:
+    """The number of a month written as a name or its abbreviation ("March", "Sept." -> 3, 9)."""
     return _MONTHS[name[:3].lower()]
 
 
