@@ -311,10 +311,12 @@ class EntityCatalog:
             insort(taken, (start, end))
         # A name found once from its shape ("Humain signed ...") is that name wherever it stands.
         unlisted = {m.canonical for m in mentions if not m.known and " " not in m.canonical and len(m.canonical) >= 4}
-        for name in sorted(unlisted):
-            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+        if unlisted:
+            # one scan for all of them; whole-word names without spaces never overlap each other
+            names = "|".join(re.escape(n) for n in sorted(unlisted, key=len, reverse=True))
+            for m in re.finditer(rf"(?<![\w-])(?:{names})(?![\w-])", text):
                 if not _overlaps(taken, m.start(), m.end()):
-                    mentions.append(Mention(m.start(), m.end(), name, "other", False))
+                    mentions.append(Mention(m.start(), m.end(), m.group(0), "other", False))
                     insort(taken, (m.start(), m.end()))
         mentions.sort(key=lambda m: m.start)
         mentions = _extend_backwards(text, _extend_versions(text, mentions))
