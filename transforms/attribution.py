@@ -1016,13 +1016,9 @@ class _Attributor:
                 # "rose 66% on-year ..., while net profit rose to 15.28 trillion won from 8.01
                 # trillion won": the base of a year-on-year comparison is the year before
                 period = _year_before(period)
-            if metric in {"revenue", "other"} and fig.unit not in {"count", "x", "pp"} and not any(
-                m.is_subject_kind and m.kind == "company"
-                for m in self._mentions_between(self._clause_start(sent, fig.start), fig.start)
-            ):
+            if metric in {"revenue", "other"} and fig.unit not in {"count", "x", "pp"}:
                 # "Vendor revenue in the worldwide server market grew 61.3%": a market's size
-                clause = self._clause_start(sent, fig.start)
-                market = self._market_phrase(sent, fig.start, clause, fig.start)
+                market = self._market_in_clause(sent, fig.start)
                 if market:
                     metric, entity = "market_size", market
             cell = self._table_cell(fig)
@@ -1364,9 +1360,9 @@ class _Attributor:
                 return market
         if metric == "adoption":
             # "90% of banks have joined Alibaba's ecosystem": what is adopted follows the figure.
-            for m in self._mentions_between(fig.end, sent.end):
-                if m.is_subject_kind:
-                    return m.canonical
+            adopted = self._mention_in(fig.end, sent.end)
+            if adopted is not None:
+                return adopted
         # "a 29% advance in the Hang Seng Tech Index": the name the change is in.
         if fig.unit in {"%", "pp"}:
             j = self._change_in_mention(fig, sent)
@@ -1456,6 +1452,13 @@ class _Attributor:
         for brk in _CLAUSE_BREAK.finditer(self.text, sent.start, pos):
             start = brk.end()
         return start
+
+    def _market_in_clause(self, sent: _Sentence, pos: int) -> str | None:
+        """The market the clause before pos names, unless a company there is its subject."""
+        clause = self._clause_start(sent, pos)
+        if any(m.is_subject_kind and m.kind == "company" for m in self._mentions_between(clause, pos)):
+            return None
+        return self._market_phrase(sent, pos, clause, pos)
 
     def _market_phrase(
         self, sent: _Sentence, before: int, start: int | None = None, end: int | None = None
