@@ -64,7 +64,7 @@ def run(
         # Lock before Prefect's temporary server starts, so a second run waits (or is refused)
         # before it touches Prefect's database or the warehouse. The server starts before the
         # flows are imported, so its start-up overlaps theirs; Dask workers share it.
-        with hold_lock(settings.lock_path, settings.lock_timeout_s), early_prefect_api() as api:
+        with hold_lock(settings.lock_path, settings.lock_timeout_s), early_prefect_api(settings.prefect_template_dir) as api:
             from flows.pipeline import pipeline
 
             with api.ready():
@@ -111,7 +111,7 @@ def validate(
     settings = _load_settings()
     from flows.runners import early_prefect_api
 
-    with early_prefect_api() as api:
+    with early_prefect_api(settings.prefect_template_dir) as api:
         from flows.console import print_validation
         from flows.pipeline import validate as validate_flow
 
@@ -129,11 +129,11 @@ def report(
     period: Annotated[str | None, typer.Option(help="A period such as 2025-W19, 2025-05 or 2025-Q2 (default: the latest and any whose data changed).")] = None,
 ) -> None:
     """Render briefings for a period (default: the latest one and any whose data changed)."""
-    _load_settings()
+    settings = _load_settings()
     from flows.runners import early_prefect_api
 
     try:
-        with early_prefect_api() as api:
+        with early_prefect_api(settings.prefect_template_dir) as api:
             from flows.pipeline import report as report_flow
 
             with api.ready():

@@ -42,6 +42,8 @@ class Settings:
     lock_timeout_s: int = 600
     # "browser": charts as Vega-Lite specs the page draws offline (fast); "svg": inline SVG, no script.
     charts: str = "browser"
+    # Where state shared by homes is cached (a pre-migrated Prefect database); None: no cache.
+    cache_dir: Path | None = None
 
     @property
     def db_path(self) -> Path:
@@ -91,6 +93,11 @@ class Settings:
         """The RSS/Atom feed list (TOML)."""
         return self.feeds_file or self.home / "feeds.toml"
 
+    @property
+    def prefect_template_dir(self) -> Path | None:
+        """Where pre-migrated Prefect databases are kept for new homes (None: start-up migrates)."""
+        return None if self.cache_dir is None else self.cache_dir / "prefect-db"
+
     def with_inbox(self, inbox: Path | None) -> Settings:
         """Return a copy reading documents from another inbox folder."""
         return self if inbox is None else replace(self, inbox_dir=Path(inbox))
@@ -114,6 +121,7 @@ class Settings:
             raise ValueError(f"BRIEFING_CHARTS must be browser or svg, got {charts!r}")
         return cls(
             home=home,
+            cache_dir=_cache_dir(env),
             samples_dir=Path(env.get("BRIEFING_SAMPLES") or SAMPLES_DIR),
             inbox_dir=Path(inbox).expanduser().resolve() if inbox else None,
             entities_file=Path(entities) if entities else None,
@@ -127,6 +135,22 @@ class Settings:
             lock_timeout_s=_env_int(env, "BRIEFING_LOCK_TIMEOUT_S", 600),
             charts=charts,
         )
+
+
+def _cache_dir(env: Mapping[str, str]) -> Path | None:
+    """BRIEFING_CACHE_DIR, "off" for none; by default $XDG_CACHE_HOME/briefing (~/.cache/briefing)."""
+    raw = (env.get("BRIEFING_CACHE_DIR") or "").strip()
+    if raw.lower() == "off":
+        return None
+    if raw:
+        return Path(raw).expanduser().resolve()
+    base = env.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory to resolve: run without a cache
+            return None
+    return Path(base).expanduser().resolve() / "briefing"
 
 
 def configure_prefect_env(settings: Settings, env: dict[str, str] | None = None) -> None:

@@ -63,3 +63,13 @@ def test_prefect_env_defaults_do_not_override_the_user(tmp_path: Path) -> None:
     assert env["PREFECT_HOME"] == "/custom"
     assert env["DO_NOT_TRACK"] == "1"
     assert env["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+
+
+def test_the_cache_folder_is_a_setting(tmp_path: Path) -> None:
+    home = str(tmp_path / "h")
+    default = Settings.from_env({"BRIEFING_HOME": home, "XDG_CACHE_HOME": str(tmp_path / "xdg")})
+    assert default.prefect_template_dir == tmp_path / "xdg" / "briefing" / "prefect-db"
+    chosen = Settings.from_env({"BRIEFING_HOME": home, "BRIEFING_CACHE_DIR": str(tmp_path / "c")})
+    assert chosen.prefect_template_dir == tmp_path / "c" / "prefect-db"
+    off = Settings.from_env({"BRIEFING_HOME": home, "BRIEFING_CACHE_DIR": "off"})
+    assert off.cache_dir is None and off.prefect_template_dir is None
