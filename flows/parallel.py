@@ -10,8 +10,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -49,4 +50,20 @@ def shutdown_pool() -> None:
     with _lock:
         pool, _pool = _pool, None
     if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def own_worker() -> Iterator[ProcessPoolExecutor | None]:
+    """A worker process of the block's own, whose calls run one at a time in order (None on one core).
+
+    For work that keeps state between calls (a GX session), beside the shared pool.
+    """
+    if worker_count() < 2:
+        yield None
+        return
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield pool
+    finally:
         pool.shutdown(wait=True, cancel_futures=True)

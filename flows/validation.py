@@ -15,7 +15,7 @@ from briefing.settings import Settings
 from expectations.reference import load_currency_codes, load_fx_rates
 from expectations.rules import entity_key
 from expectations.validate import FLAGGING, Part, validate_parts
-from flows import store
+from flows import parallel, store
 from flows.loading import load_entity_catalog
 from transforms.entities import EntityCatalog
 
@@ -137,7 +137,8 @@ def run_validation(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: s
     fx = load_fx_rates(settings.fx_rates_file)
     counted = _Counted(read_parts(con))
     # Findings go to the warehouse part by part (one transaction for the whole run), not held.
-    with store.replacing_validation(con, run_id, FLAGGING) as add:
+    # The GX suites run in a worker of their own while this process runs the group rules.
+    with store.replacing_validation(con, run_id, FLAGGING) as add, parallel.own_worker() as worker:
         outcome = validate_parts(
             counted,
             read_groups(con, load_entity_catalog(settings)),
@@ -145,6 +146,7 @@ def run_validation(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: s
             docs_dir=settings.data_docs_dir,
             run_name=run_id,
             sink=add,
+            worker=worker,
         )
     store.write_meta(con, INPUT_KEY, fingerprint)
     suspect = con.execute("SELECT count(*) FROM figures WHERE status = 'suspect'").fetchone()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -124,6 +127,39 @@ def test_validation_in_parts_finds_what_the_whole_table_finds(validated: dict, t
     # Each part is its own validation in the Data Docs.
     pages = {p.name for p in (docs / "validations" / "figures").rglob("*.html")}
     assert f"briefing-figures part {len(parts)} of {len(parts)}.html" in pages
+
+
+class _Watched(ProcessPoolExecutor):
+    """A real one-process pool that remembers what was handed to it."""
+
+    def __init__(self) -> None:
+        super().__init__(1, mp_context=multiprocessing.get_context("spawn"))
+        self.calls: list[str] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.calls.append(fn.__name__)
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_suites_in_a_worker_find_what_one_process_finds(validated: dict, tmp_path: Path) -> None:
+    settings = Settings.from_env()
+    fx = load_fx_rates(settings.fx_rates_file)
+    with store.connect(settings.db_path, read_only=True) as con:
+        here = validate_parts(read_parts(con, rows_per_part=10), read_groups(con), fx=fx,
+                              docs_dir=tmp_path / "here", run_name="r")
+        with _Watched() as worker:
+            there = validate_parts(read_parts(con, rows_per_part=10), read_groups(con), fx=fx,
+                                   docs_dir=tmp_path / "there", run_name="r", worker=worker)
+            # Each part went to the worker, then the Data Docs were built there.
+            assert worker.calls == ["_check_in_worker", "_check_in_worker", "_finish_in_worker"]
+            assert worker.submit(os.getpid).result() != os.getpid()
+    assert here.results and there.results == here.results
+    assert there.suspect_figure_ids == here.suspect_figure_ids
+    assert (there.findings, there.errors, there.warnings) == (here.findings, here.errors, here.warnings)
+    assert there.data_docs_index == tmp_path / "there" / "index.html"
+    pages = sorted(p.name for p in (tmp_path / "there" / "validations").rglob("*.html"))
+    assert pages and pages == sorted(p.name for p in (tmp_path / "here" / "validations").rglob("*.html"))
+    assert find_external_references(tmp_path / "there") == []
 
 
 def _figure(number: int, entity: str, metric: str) -> dict:
