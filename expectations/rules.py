@@ -7,6 +7,7 @@ findings: dicts with rule, severity, figure_id, doc_id, related_figure_ids, mess
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import re
@@ -67,10 +68,27 @@ def entity_key(entity: object) -> str | None:
     """Entity for grouping: case, punctuation and legal-form suffixes ignored."""
     if is_blank(entity):
         return None
-    words = re.sub(r"[^0-9a-z]+", " ", str(entity).lower()).split()
+    if isinstance(entity, str):
+        return _name_key(entity)
+    return _name_key(str(entity))
+
+
+# A corpus names a few thousand entities, each in many figures: each name is keyed once.
+@functools.lru_cache(maxsize=65_536)
+def _name_key(name: str) -> str | None:
+    words = re.sub(r"[^0-9a-z]+", " ", name.lower()).split()
     while len(words) > 1 and words[-1] in _ENTITY_SUFFIXES:
         words.pop()
     return " ".join(words) or None
+
+
+def _text(value: object) -> str | None:
+    """str(value), None when blank (is_blank), with the common cases first: build_facts' hot path."""
+    if value is None:
+        return None
+    if type(value) is str:
+        return value if value.strip() else None
+    return None if is_blank(value) else str(value)
 
 
 def _as_date(value: object) -> date | None:
@@ -131,26 +149,30 @@ def build_facts(figures: pd.DataFrame | Iterable[dict[str, Any]], fx: FxTable | 
         figures.to_dict(orient="records") if isinstance(figures, pd.DataFrame) else figures
     )
     for row in rows:
-        value, unit = row.get("value"), row.get("unit")
-        if is_blank(value) or is_blank(unit) or is_blank(row.get("figure_id")):
+        value, unit, figure_id = row.get("value"), _text(row.get("unit")), _text(row.get("figure_id"))
+        if is_blank(value) or unit is None or figure_id is None:
             continue
-        number = float(row["value"])
+        number = float(value)  # type: ignore[arg-type]
         if not math.isfinite(number):
             continue
-        published = _as_date(row.get("published_at")) or period_date(row.get("period"))
+        published = row.get("published_at")
+        # Rows from the warehouse carry datetimes: the common case without _as_date's checks.
+        published = published.date() if type(published) is datetime else _as_date(published)
+        period = _text(row.get("period"))
+        published = published or period_date(row.get("period"))
         fact = Fact(
-            figure_id=str(row["figure_id"]),
+            figure_id=figure_id,
             doc_id=str(row.get("doc_id")),
             row=row,
             value=number,
-            unit=str(unit),
-            qualifier="exact" if is_blank(row.get("qualifier")) else str(row["qualifier"]),
+            unit=unit,
+            qualifier=_text(row.get("qualifier")) or "exact",
             entity=entity_key(row.get("entity")),
-            metric=None if is_blank(row.get("metric")) else str(row["metric"]),
-            basis=None if is_blank(row.get("basis")) else str(row["basis"]),
-            period=None if is_blank(row.get("period")) else str(row["period"]),
-            kind=None if is_blank(row.get("kind")) else str(row["kind"]),
-            sentence=None if is_blank(row.get("sentence")) else str(row["sentence"]),
+            metric=_text(row.get("metric")),
+            basis=_text(row.get("basis")),
+            period=period,
+            kind=_text(row.get("kind")),
+            sentence=_text(row.get("sentence")),
             start=int(row.get("start") or 0),
             end=int(row.get("end") or 0),
             published=published,
