@@ -19,6 +19,9 @@ import duckdb
 import pandas as pd
 
 SCHEMA_VERSION = 2
+# DuckDB's share of the run's 1 GB: its block cache and query memory stay under it however large
+# the file grows (its ART indexes must fit too: ~30 MB per 200,000 figures).
+MEMORY_LIMIT = "512MB"
 
 # Migrations run in order; each is applied once and recorded in meta.schema_version.
 MIGRATIONS: list[list[str]] = [
@@ -188,6 +191,9 @@ def connect(db_path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDB
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path), read_only=read_only)
     try:
+        # DuckDB keeps the blocks it read up to its limit (80% of RAM by default), so its cache grew
+        # with the file; capped, it evicts them and spills big sorts to disk instead.
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         if not read_only:
             migrate(con)
         yield con

@@ -42,6 +42,17 @@ def test_migrations_are_idempotent(tmp_path: Path) -> None:
         assert store.read_counts(con)["documents"] == 0
 
 
+def test_duckdb_memory_is_capped_whatever_the_machine(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    for read_only in (False, True):
+        with store.connect(db, read_only=read_only) as con:
+            row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+            assert row is not None
+            number, unit = str(row[0]).split()
+            # DuckDB's default is 80% of RAM; the cap keeps its cache from growing with the file.
+            assert unit == "MiB" and 400 < float(number) < 600
+
+
 def test_batch_lands_whole_or_not_at_all(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     with store.connect(db) as con:
