@@ -98,6 +98,11 @@ class Settings:
         """Where pre-migrated Prefect databases are kept for new homes (None: start-up migrates)."""
         return None if self.cache_dir is None else self.cache_dir / "prefect-db"
 
+    @property
+    def chart_cache_dir(self) -> Path | None:
+        """Where the chart script bundle is kept for new briefings folders (None: made each time)."""
+        return None if self.cache_dir is None else self.cache_dir / "chart-assets"
+
     def with_inbox(self, inbox: Path | None) -> Settings:
         """Return a copy reading documents from another inbox folder."""
         return self if inbox is None else replace(self, inbox_dir=Path(inbox))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -464,7 +465,7 @@ def write_reports(
     # Only pages still on disk count as done.
     done = {k: h for k, h in recorded_hashes.items() if (out_dir / f"briefing-{k}.html").exists()}
     summary = ReportSummary()
-    finish_assets = start_chart_assets(out_dir) if charts == "browser" else None
+    finish_assets = start_chart_assets(out_dir, cache_dir=settings.chart_cache_dir) if charts == "browser" else None
     jobs = page_jobs(wh, wanted, every, done, period, summary.skipped, charts)
     try:
         written = list(_write_pages(out_dir, render_pages(jobs, now), every, summary))
@@ -508,13 +509,16 @@ def chart_assets_present(out_dir: Path) -> bool:
     return (assets / bundle_name()).exists() and script.exists() and script.read_bytes() == CHARTS_SCRIPT.read_bytes()
 
 
-def start_chart_assets(out_dir: Path, *, in_worker: bool = True) -> Callable[[], None]:
+def start_chart_assets(
+    out_dir: Path, *, in_worker: bool = True, cache_dir: Path | None = None
+) -> Callable[[], None]:
     """Write the chart scripts once per briefings folder (assets/), for pages that draw their charts;
     call the function returned to finish.
 
     The bundle's name carries its versions, so an existing one is kept. Making one costs ~2 s of
-    CPU: with cores to spare it is made in a worker process (in_worker) while this one reads the
-    warehouse, and the function returned writes it.
+    CPU: a copy in cache_dir (made by an earlier run, any home) is used when there is one; else,
+    with cores to spare, it is made in a worker process (in_worker) while this one reads the
+    warehouse, and the function returned writes it, and a copy to cache_dir.
     """
     assets = out_dir / ASSETS_DIR
     assets.mkdir(parents=True, exist_ok=True)
@@ -524,11 +528,41 @@ def start_chart_assets(out_dir: Path, *, in_worker: bool = True) -> Callable[[],
     bundle = assets / bundle_name()
     if bundle.exists():
         return lambda: None
+    cached = cache_dir / bundle.name if cache_dir is not None else None
+    found = _cached_bundle(cached) if cached is not None else None
+    if found is not None:
+        return lambda: _write_atomic(bundle, found)
+
+    def finish(text: str) -> None:
+        _write_atomic(bundle, text)
+        if cached is not None:
+            _save_to_cache(cached, text)
+
     if in_worker and parallel.worker_count() > 1:
         made = parallel.submit_in_process(javascript_bundle)
-        return lambda: _write_atomic(bundle, made.result())
+        return lambda: finish(made.result())
     text = javascript_bundle()
-    return lambda: _write_atomic(bundle, text)
+    return lambda: finish(text)
+
+
+def _cached_bundle(path: Path) -> str | None:
+    """The cached bundle's text, if it is whole (as javascript_bundle makes it), else None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if text.startswith(f"/* {path.name}: ") and text.endswith("})();\n") else None
+
+
+def _save_to_cache(path: Path, text: str) -> None:
+    """Write a cache file whole, via a temporary name of this process (runs in other homes may race)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError:  # a cache that cannot be written costs the next run ~2 s, nothing else
+        tmp.unlink(missing_ok=True)
 
 
 def write_chart_assets(out_dir: Path) -> None:

@@ -154,6 +154,32 @@ def test_charts_are_drawn_by_the_scripts_written_once_beside_the_pages(settings:
     assert script.read_text(encoding="utf-8") != "stale"
 
 
+def test_a_new_briefings_folder_takes_the_chart_bundle_from_the_cache(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import shutil
+    from dataclasses import replace
+
+    cached = replace(settings, cache_dir=tmp_path / "cache")
+    report(cached)
+    name = bundle_name()
+    made = (settings.briefings_dir / "assets" / name).read_text(encoding="utf-8")
+    kept = tmp_path / "cache" / "chart-assets" / name
+    assert kept.read_text(encoding="utf-8") == made, "the bundle made is kept in the cache"
+    # A new folder copies the cached bundle instead of making one (marked to tell them apart).
+    marked = made.replace("bundled by vl-convert", "bundled by vl-convert (cached)", 1)
+    kept.write_text(marked, encoding="utf-8")
+    shutil.rmtree(settings.briefings_dir)
+    report(cached)
+    assert (settings.briefings_dir / "assets" / name).read_text(encoding="utf-8") == marked
+    # A damaged copy is not used: the bundle is made again, and the cache repaired.
+    kept.write_text(made[: len(made) // 2], encoding="utf-8")
+    shutil.rmtree(settings.briefings_dir)
+    report(cached)
+    assert (settings.briefings_dir / "assets" / name).read_text(encoding="utf-8") == made
+    assert kept.read_text(encoding="utf-8") == made
+
+
 def test_svg_charts_are_a_setting_and_switching_rerenders(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     report(settings)
     monkeypatch.setenv("BRIEFING_CHARTS", "svg")
