@@ -54,12 +54,13 @@ def shutdown_pool() -> None:
 
 
 @contextmanager
-def own_worker() -> Iterator[ProcessPoolExecutor | None]:
-    """A worker process of the block's own, whose calls run one at a time in order (None on one core).
+def own_worker(wanted: bool = True) -> Iterator[ProcessPoolExecutor | None]:
+    """A worker process of the block's own, whose calls run one at a time in order (None on one
+    core, or when not wanted).
 
     For work that keeps state between calls (a GX session), beside the shared pool.
     """
-    if worker_count() < 2:
+    if not wanted or worker_count() < 2:
         yield None
         return
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))

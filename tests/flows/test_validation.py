@@ -162,6 +162,25 @@ def test_suites_in_a_worker_find_what_one_process_finds(validated: dict, tmp_pat
     assert find_external_references(tmp_path / "there") == []
 
 
+def test_validation_in_several_parts_with_the_worker_stores_the_same_findings(
+    validated: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows import validation
+
+    settings = Settings.from_env()
+    query = "SELECT rule, severity, figure_id, doc_id, related_figure_ids, message FROM validation_results ORDER BY ALL"
+    with store.connect(settings.db_path) as con:
+        one_part = con.execute(query).fetchall()
+        statuses = con.execute("SELECT figure_id, status FROM figures ORDER BY ALL").fetchall()
+        store.write_meta(con, validation.INPUT_KEY, "stale")  # make it validate again
+        monkeypatch.setattr(validation, "PART_ROWS", 10)
+        assert len(store.read_document_ranges(con, 10)) >= validation.MIN_WORKER_PARTS
+        summary = validation.run_validation(con, settings, "in-parts")
+        assert con.execute(query).fetchall() == one_part and one_part
+        assert con.execute("SELECT figure_id, status FROM figures ORDER BY ALL").fetchall() == statuses
+    assert summary.findings == validated["findings"] and summary.suspect == validated["suspect"]
+
+
 def _figure(number: int, entity: str, metric: str) -> dict:
     return {
         "figure_id": f"f{number:05d}", "doc_id": f"d{number % 7}", "start": number, "end": number + 1,
