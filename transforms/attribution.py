@@ -199,7 +199,7 @@ _COUNT_NOUNS: list[tuple[str, str]] = [
     ("gpu_hours", r"(?:[\w-]+\s+){0,2}?GPU[- ]hours?"),
     (
         "gpus",
-        r"(?:(?:pieces|units)\s+of\s+)?(?:[A-Z0-9][\w-]*\s+){0,3}?(?:GPUs?|[A-Z]{1,2}\d{2,4}s?\b(?!\s+GPU[- ]hours?)"
+        r"(?:(?:pieces|units)\s+of\s+)?(?:[A-Z0-9][\w-]*\s+){0,3}?(?:[GTNX]PUs?|[A-Z]{1,2}\d{2,4}s?\b(?!\s+GPU[- ]hours?)"
         r"|chips?|accelerators?|graphics\s+cards?|processors?)",
     ),
     ("cities", r"(?:more\s+|new\s+|other\s+)?cities"),
@@ -210,7 +210,7 @@ _COUNT_NOUNS: list[tuple[str, str]] = [
     ("users", r"(?:[\w-]+\s+){0,2}?(?:users|subscribers|MAUs?|DAUs?|creators)"),
     ("deliveries", r"(?:[\w-]+\s+){0,1}?(?:deliveries|vehicles|cars|EVs)\b"),
     ("downloads", r"downloads?"),
-    ("rides", r"rides|trips"),
+    ("rides", r"(?:[\w-]+\s+){0,2}?(?:rides|trips)"),
     ("employees", r"employees|staff|workers|people(?!\s+(?:familiar|close|with|who|said|briefed|told))"),
     ("analysts", r"analysts"),
     ("customers", r"(?:[\w-]+\s+){0,1}?(?:customers|clients)"),
@@ -417,6 +417,7 @@ _REGION = {"china": "China", "chinese": "China", "domestic": "China", "global": 
            "asia pacific": "Asia-Pacific", "europe": "Europe", "japan": "Japan", "india": "India",
            "mainland china": "Mainland China"}  # fmt: skip
 
+_WORLD = frozenset({"global", "worldwide"})
 _ATTACHED_GAP = re.compile(
     r"(?:['’]s)?\s*(?:with|has|had|have|of|at|:|,)?\s*(?:only\s+|about\s+|around\s+|over\s+|nearly\s+|"
     r"some\s+|more\s+than\s+|up\s+to\s+)?",
@@ -435,7 +436,7 @@ _CLAUSE_BREAK = re.compile(
 _ASIDE = re.compile(
     r"\([^()\n]{0,120}\)"
     r"|[ \t][-–—][ \t][^-–—\n]{1,120}?[ \t][-–—][ \t]"
-    r"|,\s+(?:which|who|whose|where)\b[^,;\n]{0,150},"
+    r"|,\s+(?:which|who|whose|where)\b(?:[^,;.!?\n]|[.!?](?!\s)){0,150},"  # within its sentence
     # the comma sits outside the group so that every alternative opens with a literal (faster scan)
     r"|,(?P<appos>\s+(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+(?:[\w-]+\s+){0,2}[\w-]+,)"
 )
@@ -511,6 +512,9 @@ _CHANGE_IN = re.compile(
     _I,
 )
 _PRONOUN_START = re.compile(r"[\"“‘']?(?:It|Its|It['’]s)\s")
+_TO_LEVEL_GAP = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?to\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|more\s+than\s+|over\s+|some\s+)?"
+)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?$", _I)
 _TO_BEFORE = re.compile(r"\bto\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|a\s+record\s+)?$", _I)
 _YOY = re.compile(
@@ -677,6 +681,7 @@ class _Attributor:
         self.table_starts = [c.start for c in self.table_cells]
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._trading_cache: dict[int, bool] = {}
+        self._regional: dict[str, str] | None = None
         self._sentences: dict[int, _Sentence] = {}
         self._periods: dict[int, list[PeriodMention]] = {}
         self._kind_cache: dict[
@@ -933,6 +938,7 @@ class _Attributor:
     def run(self) -> list[Figure]:
         out: list[Figure] = []
         seen: dict[tuple[str, float], Figure] = {}
+        uncued: list[int] = []  # changes no cue named: "will triple to about 4.5 GW"
         for k, fig in enumerate(self.figures):
             si = self.sentence_index(fig.start)
             sent = self.sentence(si)
@@ -987,6 +993,7 @@ class _Attributor:
                 and (prev.unit in _NON_MONEY) == (fig.unit in _NON_MONEY)
                 and _ESTIMATE_WORDS.search(self.text, sent.start, sent.end)
                 and not _PARA_BREAK.search(self.text, prev.end, fig.start)
+                and not self._changes_to_next(k)
             ):
                 metric = prev.metric  # "... revenue of $58 billion. Analysts on average expected $59.4 billion."
             basis = self._basis(fig, k, sent, metric)
@@ -1034,10 +1041,23 @@ class _Attributor:
             if entity is not None:
                 entity = self.as_written.get(entity, entity)
             new = _with_attributes(fig, metric, basis, entity, period, kind)
+            if metric == "other" and not cue_found and basis == "change" and self._changes_to_next(k):
+                uncued.append(len(out))
             out.append(new)
             if fig.unit not in {"%", "pp", "x", "count"}:
                 seen.setdefault((fig.unit, round(fig.value, 6)), new)
+        for i in uncued:
+            # a change "to" the level after it measures what that level measures
+            f, nxt = out[i], out[i + 1]
+            if nxt.metric not in {None, "other"}:
+                out[i] = _with_attributes(f, nxt.metric, f.basis, f.entity, f.period, f.kind)
         return out
+
+    def _changes_to_next(self, k: int) -> bool:
+        """Whether figure k is a change "to" the figure after it ("will triple to about 4.5 GW")."""
+        return k + 1 < len(self.figures) and bool(
+            _TO_LEVEL_GAP.fullmatch(self.text, self.figures[k].end, self.figures[k + 1].start)
+        )
 
     def _table_cell(self, fig: Figure) -> TableCell | None:
         """The Markdown table cell a figure stands in, if any."""
@@ -1118,6 +1138,8 @@ class _Attributor:
         """Return the metric and whether a cue in the sentence gave it."""
         if fig.unit in _UNIT_METRIC:
             return _UNIT_METRIC[fig.unit], True
+        if fig.unit == "h" and "GPU" in fig.surface:
+            return "gpu_hours", True  # "2.788 million H800 GPU hours"
         g0, g1 = self.groups[k]
         first, last = self.figures[g0], self.figures[g1]
         if fig.unit == "count":
@@ -1460,6 +1482,29 @@ class _Attributor:
             return None
         return self._market_phrase(sent, pos, clause, pos)
 
+    def _regional_markets(self) -> dict[str, str]:
+        """Worldwide market names the document writes, keyed by the name without the region (cached)."""
+        if self._regional is None:
+            self._regional = {}
+            for m in _MARKET_PHRASE.finditer(self.text):
+                words = m.group("body").split()
+                cut = 0
+                for w_i, w in enumerate(words):
+                    if w.lower() in _MARKET_STOP or w.lower().endswith("'s"):
+                        cut = w_i + 1
+                words = words[cut:]
+                region = m.group("reg1") or m.group("reg2")
+                if region is None and len(words) > 1 and words[0].lower() in _WORLD:
+                    region = words.pop(0)  # "the worldwide server market": matched from "the"
+                # a country's market is a part of the plain one ("China's AI accelerator market"),
+                # the world's is the same market named in full
+                if not words or region is None or region.lower() not in _WORLD:
+                    continue
+                body = " ".join(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words)
+                full = f"{_REGION[region.lower()]} {body} market"
+                self._regional.setdefault(f"{body} market", full)
+        return self._regional
+
     def _market_phrase(
         self, sent: _Sentence, before: int, start: int | None = None, end: int | None = None
     ) -> str | None:
@@ -1483,6 +1528,9 @@ class _Attributor:
             parts.extend(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words)
             parts.append("market")
             name = " ".join(parts)
+            if not region:
+                # "the server market" after "the worldwide server market": the market named in full
+                name = self._regional_markets().get(name, name)
             if m.start() < before:
                 best = name
             elif best is None:
