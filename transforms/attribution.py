@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, timedelta
 
 from transforms.dispatch import first_char_dispatch, lowered_twin
 from transforms.entities import EntityCatalog, Mention, names_as_written
 from transforms.models import Figure
+from transforms.numbers import SMALL_WORDS
 from transforms.periods import PeriodMention, coarsen_to_month, find_periods
 from transforms.sentences import SentenceIndex
 from transforms.tables import TableCell, table_cells
@@ -514,6 +515,15 @@ _CHANGE_IN = re.compile(
 _PRONOUN_START = re.compile(r"[\"“‘']?(?:It|Its|It['’]s)\s")
 _TO_LEVEL_GAP = re.compile(
     r"\s+(?:[\w-]+\s+){0,2}?to\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|more\s+than\s+|over\s+|some\s+)?"
+)
+_OVERNIGHT = re.compile(r"\bovernight\b", _I)
+_CAGR = re.compile(r"compound\s+annual|\bCAGR\b", _I)
+_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
+_YEAR_IN = re.compile(r"(?<![\d.,-])(?:19|20)\d{2}(?![\d%])")
+_YEARS_THROUGH = re.compile(
+    r"over\s+the\s+(?:next\s+|past\s+)?(?P<n>\w+)\s+years\s+(?:through|to|until|ending(?:\s+in)?)\s+"
+    r"(?:the\s+end\s+of\s+)?(?P<y>(?:19|20)\d{2})",
+    _I,
 )
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?$", _I)
 _TO_BEFORE = re.compile(r"\bto\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|a\s+record\s+)?$", _I)
@@ -1023,6 +1033,8 @@ class _Attributor:
                 # "rose 66% on-year ..., while net profit rose to 15.28 trillion won from 8.01
                 # trillion won": the base of a year-on-year comparison is the year before
                 period = _year_before(period)
+            if fig.unit == "%" and _CAGR.search(self.text, sent.start, sent.end):
+                basis, period = "change", _growth_span(self.text[sent.start : sent.end], period)
             if metric in {"revenue", "other"} and fig.unit not in {"count", "x", "pp"}:
                 # "Vendor revenue in the worldwide server market grew 61.3%": a market's size
                 market = self._market_in_clause(sent, fig.start)
@@ -1469,6 +1481,11 @@ class _Attributor:
                 j -= 1
         return None
 
+    def _overnight(self, sent: _Sentence, fig: Figure) -> bool:
+        """Whether the figure's clause says "overnight" (not a clause beside it)."""
+        brk = _CLAUSE_BREAK.search(self.text, fig.end, sent.end)
+        return bool(_OVERNIGHT.search(self.text, self._clause_start(sent, fig.start), brk.start() if brk else sent.end))
+
     def _clause_start(self, sent: _Sentence, pos: int) -> int:
         start = sent.start
         for brk in _CLAUSE_BREAK.finditer(self.text, sent.start, pos):
@@ -1572,7 +1589,10 @@ class _Attributor:
                 or (len(value) == 7 and "Q" not in value and "H" not in value)  # "currently", "in May"
                 or (basis == "change" and (len(value) == 4 or ".." in value))  # "this year"
             ):
+                if _DAY_VALUE.match(value) and self._overnight(sent, fig):
+                    return _weekday_before(value)  # "rose 3% on Monday, while ADRs gained 2.1% overnight"
                 return value
+            day = self.trading_day
             for prev_idx in self._context_sentences(si)[:1]:
                 days = [
                     p
@@ -1580,8 +1600,10 @@ class _Attributor:
                     if p.precision == "day" and self._recent_day(p.values[0])
                 ]
                 if days:
-                    return days[-1].values[0]  # "None of this moved the stock on Friday."
-            return self.trading_day
+                    day = days[-1].values[0]  # "None of this moved the stock on Friday."
+            if day and self._overnight(sent, fig):
+                return _weekday_before(day)  # "the ADRs lost 5.5% overnight": the session before
+            return day
         if value is None and earlier is not None and earlier.period:
             return earlier.period
         if (
@@ -1839,6 +1861,28 @@ _EARNINGS_BEFORE = re.compile(
 _DIVIDEND_BEFORE = re.compile(r"\bdividends?\b[^.;,]*$", _I)
 _OWN_BASE_GAP = re.compile(r"(?:[ \t]+[A-Za-z]+)?[ \t]+(?:in|during|for)[ \t]+")
 _YEAR_IN_PERIOD = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _growth_span(sentence: str, period: str | None) -> str | None:
+    """The years a compound annual growth rate runs over ("of 21.5% from 2024" to 2029 -> 2024..2029)."""
+    if period is None or not _YEAR_ONLY.fullmatch(period):
+        return period
+    end = int(period)
+    through = _YEARS_THROUGH.search(sentence)
+    if through and int(through.group("y")) == end:
+        n = through.group("n").lower()
+        years = int(n) if n.isdigit() else SMALL_WORDS.get(n)
+        if years:
+            return f"{end - int(years) + 1}..{end}"  # "over the five years through 2029"
+    first = min((int(y) for y in _YEAR_IN.findall(sentence)), default=end)
+    return f"{first}..{end}" if first < end else period
+
+
+def _weekday_before(day: str) -> str:
+    """The weekday before an ISO date (a Monday's is the Friday before)."""
+    d = date.fromisoformat(day)
+    d -= timedelta(days=3 if d.weekday() == 0 else 2 if d.weekday() == 6 else 1)
+    return d.isoformat()
 
 
 def _year_before(value: str) -> str:

@@ -338,6 +338,7 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
     """Names the watchlist may lack, found from their shape (one scan over the text)."""
     found: list[tuple[int, int, str]] = []
+    people: frozenset[str] | None = None
     for m in _UNLISTED.finditer(text):
         kind = m.lastgroup
         if kind == "digit":
@@ -358,6 +359,11 @@ def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
             name = m.group(kind + "_name")
             if kind in {"actor", "firm"} and _PERSON_BEFORE.search(text, max(0, m.start() - 40), m.start()):
                 continue  # "President Lu Weibing said": a person, not an organisation
+            if kind == "actor":
+                if people is None:
+                    people = _person_words(text)
+                if name in people:
+                    continue  # "Wei said" after "Chairman C.C. Wei": the person again
             if kind == "which" and _PLACE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                 continue  # "its AI Cloud in Munich, which went live": a place
             start = m.start(kind + "_name")
@@ -376,6 +382,21 @@ _PERSON_BEFORE = first_char_dispatch(  # transforms.dispatch: ~2x faster
         r"analyst|executive|spokesperson|spokesman|spokeswoman)|(?<![.!?]\s)\b[A-Z][a-z]+)\s+$"
     )
 )
+_PERSON_NAME = re.compile(
+    r"\b(?:President|CEO|Chairman|Chairwoman|Founder|founder|Director|director|Officer|Minister|Mr\.?|Ms\.?|"
+    r"Dr\.?|[Aa]nalyst|[Ee]xecutive|[Pp]resident|[Cc]hairman|[Ss]pokesperson|[Ss]pokesman|[Ss]pokeswoman|"
+    r"CFO|CTO|COO|[Ee]conomist|[Ss]trategist|[Pp]artner|[Hh]ead)\s+(?:[A-Z][\w.'’-]*\s+){0,2}[A-Z][\w'’-]+"
+)
+
+
+def _person_words(text: str) -> frozenset[str]:
+    """Words of the people the text names with a role ("Chairman C.C. Wei" -> C.C., Wei)."""
+    words: set[str] = set()
+    for m in _PERSON_NAME.finditer(text):
+        words.update(w for w in m.group(0).split()[1:] if w[:1].isupper())
+    return frozenset(words)
+
+
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+$")
 _CORP_SUFFIXES = frozenset({"Inc", "Corp", "Corporation", "Holdings", "Ltd", "Limited"})
 
