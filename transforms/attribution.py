@@ -342,6 +342,7 @@ _DAILY_METRICS = frozenset({"stock_price", "market_cap", "fx_rate"})
 # not a quarter carried from an earlier sentence.
 _AS_OF_NOW = re.compile(r"\b(?:now|currently|to\s+date|at\s+present|as\s+of\s+today)\b", _I)
 # Attributes of a thing rather than amounts of a period: no period is guessed for them.
+_INTRINSIC_METRICS = frozenset({"parameters", "memory", "benchmark_score", "context_window"})
 _TIMELESS_METRICS = frozenset(
     {"parameters", "tokens", "models", "benchmark_score", "context_window", "gpus", "energy"}
 )
@@ -1016,7 +1017,7 @@ class _Attributor:
             entity = self._entity(fig, k, si, sent, metric, subject)
             if entity is None and earlier is not None and not cue_found:
                 entity = earlier.entity
-            if entity is None and metric not in {"market_size", "market_share"}:
+            if entity is None:
                 entity = subject
             kind = self._kind(fig, sent)
             period = self._period(fig, k, si, sent, metric, earlier, basis, kind)
@@ -1568,6 +1569,8 @@ class _Attributor:
         basis: str | None,
         kind: str,
     ) -> str | None:
+        if metric in _INTRINSIC_METRICS:
+            return None  # a model's size or score, a chip's memory: what it is, not when
         value = self._period_in_sentence(fig, k, sent)
         if (
             value is not None
