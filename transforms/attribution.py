@@ -16,7 +16,7 @@ from transforms.dispatch import first_char_dispatch, lowered_twin
 from transforms.entities import EntityCatalog, Mention, names_as_written
 from transforms.models import Figure
 from transforms.numbers import SMALL_WORDS
-from transforms.periods import PeriodMention, coarsen_to_month, find_periods
+from transforms.periods import PeriodMention, coarsen_to_month, find_periods, month_number
 from transforms.sentences import SentenceIndex
 from transforms.tables import TableCell, table_cells
 
@@ -625,6 +625,16 @@ _LEADING_NUMBER = re.compile(
     r"thousands?|tens|millions?)\b(?:\s+(?:of|hundred|thousand|million|billion))?",
     _I,
 )
+_MONTH_NAME = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
+_FISCAL_END_STATED = re.compile(
+    rf"\b(?:fiscal|financial|business)\s+years?\s+(?:that\s+)?(?:end(?:s|ed|ing)?|to|through|closing)\s+"
+    rf"(?:in\s+|on\s+)?(?P<end>{_MONTH_NAME})"
+    rf"|\b(?P<h1>{_MONTH_NAME})\s*[-–]\s*{_MONTH_NAME}\s+(?:first\s+half|half[- ]year|H1|1H)\b",
+    _I,
+)
 _PERIOD_VALUE = re.compile(r"(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2}))(?:-\d{2})?)?")
 
 
@@ -708,7 +718,8 @@ class _Attributor:
         ]
         lead_end = self._lead_end()
         self.subject = self._find_subject(lead_end)
-        self.fiscal_end = catalog.fiscal_year_end(self.subject) if self.subject else 12
+        self.stated_fiscal_end = _stated_fiscal_end(text)
+        self.fiscal_end = self._fiscal_end_for(self.subject)
         self.sections = self._find_sections()
         self.section_starts = [s for s, _, _ in self.sections]
         self.report_period, self.trading_day = self._document_periods(lead_end)
@@ -773,12 +784,21 @@ class _Attributor:
             return self.sections[i][2]
         return self.subject
 
+    def _fiscal_end_for(self, name: str | None) -> int:
+        """A company's fiscal year-end month: the watchlist's, else the one the text states for its subject."""
+        ent = self.catalog.get(name) if name else None
+        if ent is not None and ent.fiscal_year_end:
+            return ent.fiscal_year_end
+        if self.stated_fiscal_end and (name is None or name == getattr(self, "subject", None)):
+            return self.stated_fiscal_end
+        return 12
+
     def _find_sentence_periods(self, start: int, end: int) -> list[PeriodMention]:
         """Periods of a sentence, each read on the fiscal calendar of the company named before it."""
         subject = self._subject_at(start)
-        default = self.catalog.fiscal_year_end(subject) if subject else 12
+        default = self._fiscal_end_for(subject)
         marks = [
-            (m.start, self.catalog.fiscal_year_end(m.canonical))
+            (m.start, self._fiscal_end_for(m.canonical))
             for m in self._mentions_between(start, end)
             if m.kind == "company" and m.known
         ]
@@ -1914,6 +1934,17 @@ def _number_end(surface: str) -> int:
     """Offset just past the leading number of a figure's surface ("2 MoE models" -> 1)."""
     m = _LEADING_NUMBER.match(surface)
     return m.end() if m else 0
+
+
+def _stated_fiscal_end(text: str) -> int | None:
+    """The fiscal year-end month a text states ("fiscal year ending March", "the April-September first half")."""
+    m = _FISCAL_END_STATED.search(text)
+    if m is None:
+        return None
+    if m.group("end"):
+        return month_number(m.group("end"))
+    start = month_number(m.group("h1"))
+    return (start - 2) % 12 + 1 if start else None  # a first half from April: the year ends in March
 
 
 def _is_future(value: str, published: date | None) -> bool:

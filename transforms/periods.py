@@ -321,10 +321,15 @@ def find_periods(
                 else 2
             )
             y = _resolve_year(g["hy"], g["hy2"] or g["hy3"], g["hrel"], published)
-            if y is None:
-                y = ctx_year if ctx_year is not None else (published.year if published else None)
-            if y is not None:
-                values, ctx_year = (f"{y}-H{h}",), y
+            if y is None and fiscal_end != 12 and ctx_year is None and published:
+                # a company on a fiscal calendar names its own halves: Tokyo Electron's "first
+                # half" (published in November) is April-September, FY2027-H1
+                values = (_recent_fiscal_half(h, published, fiscal_end),)
+            else:
+                if y is None:
+                    y = ctx_year if ctx_year is not None else (published.year if published else None)
+                if y is not None:
+                    values, ctx_year = (f"{y}-H{h}",), y
         elif kind == "nextyears" and published:
             n = _count(g["nn"])
             if n:
@@ -443,7 +448,7 @@ def find_periods(
         elif kind == "relyear" and published:
             phrase = m.group(kind).lower()
             y = _relative_year(phrase, published)
-            if "fiscal" in phrase or "financial" in phrase:
+            if "fiscal" in phrase or "financial" in phrase or (fiscal_end != 12 and "full" in phrase):
                 fy = _fiscal_year(published, fiscal_end) + (y - published.year if y else 0)
                 values = (f"FY{fy}",) if fiscal_end != 12 else (str(fy),)
             elif y:
@@ -666,6 +671,15 @@ def _recent_fiscal_quarter(q: int, published: date, fiscal_end: int) -> str:
     end_month = (start_month + 1) % 12 + 1
     end_year = start_year + (1 if end_month < start_month else 0)
     return _quarter_ending(end_year, end_month, fiscal_end)
+
+
+def _recent_fiscal_half(h: int, published: date, fiscal_end: int) -> str:
+    """The fiscal half h that began most recently on or before the publication month."""
+    start_month = (fiscal_end + 6 * (h - 1)) % 12 + 1
+    start_year = published.year if start_month <= published.month else published.year - 1
+    end_month = (start_month + 4) % 12 + 1
+    end_year = start_year + (1 if end_month < start_month else 0)
+    return f"FY{_fiscal_year(date(end_year, end_month, 1), fiscal_end)}-H{h}"
 
 
 def _relative_offset(phrase: str, published: date) -> int:
