@@ -77,7 +77,8 @@ _PERIOD = re.compile(
   | (?P<nextyears>\b(?:(?:the\s+)?(?:next|coming|following)|(?<=over\s)|(?<=within\s))\s*(?P<nn>{_NUM})\s+years\b(?!\s+(?:ago|earlier)))
   | (?P<pastq>\b(?:the\s+)?(?:past|last|previous|prior|trailing)\s+(?P<pqn>{_NUM})\s+quarters\b)
   | (?P<pastyears>\b(?:the\s+)?(?:past|last|previous|prior)\s+(?P<pn>{_NUM})\s+years\b)
-  | (?P<pastmonths>\b(?:the\s+)?(?:past|last|previous|prior|trailing)\s+(?P<pmn>{_NUM}|twelve|eighteen|twenty-four)\s+months\b)
+  | (?P<pastmonths>\b(?:the\s+)?(?:past|last|previous|prior|trailing)\s+(?P<pmn>{_NUM}|twelve|eighteen|twenty-four)\s+months\b|\bthe\s+(?:past|trailing)\s+year\b)
+  | (?P<yearend>\b(?:the\s+)?year[- ]end\b(?!\s+(?:dividends?|bonus(?:es)?|results?|close|closing|sales?|rally|holidays?))(?:\s+(?P<yey>{_Y})\b)?)
   | (?P<nyear>\b(?P<nyn>{_NUM}|\d)[-\s]year\s+(?:plan|period|programme|program|horizon|investment|budget|target|commitment|roadmap)\b)
   | (?P<mdy>\b(?P<mdm>{_MONTH})\.?\s+(?P<mdd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdyy>{_Y}))?)
   | (?P<dmy>\b(?P<dmd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?P<dmm>{_MONTH})\b\.?(?:,?\s+(?P<dmyy>{_Y}))?)
@@ -85,7 +86,7 @@ _PERIOD = re.compile(
   | (?P<my>\b(?P<mym>{_MONTH})\.?,?\s+(?:of\s+)?(?:(?P<myy>{_Y})|(?P<myrel>{_RELYEAR})))
   | (?P<mnoun>\b(?P<mnm>{_MONTH})\s+(?=(?:sales|revenues?|figures?|deliveries|shipments|output|exports|imports|peak|high|low|record)\b))
   | (?P<nthday>\b(?:on\s+)the\s+(?P<nthd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of|century|straight|consecutive|anniversary)))
-  | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]or|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d))
+  | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]or|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d|,?\s+(?:of\s+)?{_RELYEAR}))
   | (?P<yrange>\b(?:between\s+)?(?P<yr1>{_Y})[EF]?\s*(?P<yrsep>-|–|to|through|and|until|/)\s*(?P<yr2>{_Y})[EF]?\b)
   | (?P<year>\b(?<![-.$])(?P<yy>{_Y})(?:[EF]\b|\b)(?![-.]\d|\s*%|\s*(?:billion|million|yuan|dollars)))
   | (?P<today>\b(?:today|this\s+morning|this\s+afternoon|tonight)\b)
@@ -349,8 +350,21 @@ def find_periods(
                 y = _relative_year(m.group(0), published) if "year" in m.group(0).lower() else None
             if y:
                 values = (f"{y}-01",)
+        elif kind == "yearend" and (published or g["yey"]):
+            # "for year-end we guide ARR of $3.0 billion": December of the year (of the one just
+            # ended, early in a year)
+            if g["yey"]:
+                y = int(g["yey"])
+            else:
+                assert published is not None
+                y = published.year - (1 if published.month <= 2 else 0)
+            values = (f"{y}-12",)
         elif kind == "pastmonths" and published:
-            n = _count(g["pmn"]) or {"twelve": 12, "eighteen": 18, "twenty-four": 24}.get(g["pmn"].lower())
+            n = (
+                _count(g["pmn"]) or {"twelve": 12, "eighteen": 18, "twenty-four": 24}.get(g["pmn"].lower())
+                if g["pmn"]
+                else 12  # "over the past year"
+            )
             if n:
                 # "over the past 12 months" (published in February 2026): 2025-02..2026-02
                 back = published.year * 12 + published.month - 1 - n
@@ -452,7 +466,9 @@ def find_periods(
                 fy = _fiscal_year(published, fiscal_end) + (y - published.year if y else 0)
                 values = (f"FY{fy}",) if fiscal_end != 12 else (str(fy),)
             elif y:
-                values, ctx_year = (str(y),), y
+                values = (str(y),)
+                if "ago" not in phrase and "earlier" not in phrase:
+                    ctx_year = y  # "up 182% from a year ago, ... at the end of October": not that year's October
         if not values:
             continue
         if len(values) == 1 and kind != "prevq":
