@@ -490,6 +490,8 @@ _THE_QUARTER = re.compile(
 _RESULTS = re.compile(
     r"\b(?:results|reported|reports|earnings|revenue|profit|quarterly|quarter|financial\s+report)\b", _I
 )
+_IN_PERIOD_BEFORE = re.compile(r"\b(?:in|for|during|over)\s+(?:the\s+)?$", _I)
+_REPORT_OR_YEAR = re.compile(r"\d{4}(?:-[QH]\d)?")
 _REPORT_VALUE = re.compile(r"(?:FY)?\d{4}-[QH]\d(?:\.\.(?:FY)?\d{4}-[QH]\d)?$")
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _SESSION_WORD = re.compile(
@@ -852,6 +854,8 @@ class _Attributor:
             for p in wide:
                 if p.start >= lead_end and not self._names_subject(p.start):
                     continue  # past the lead: only the subject's (or its unit's) own quarter
+                if self.subject is None and p.values and p.values[0].startswith("FY"):
+                    continue  # a market report runs on calendar time, not a vendor's fiscal year
                 if (
                     not p.baseline
                     and len(p.values) == 1
@@ -874,7 +878,23 @@ class _Attributor:
                 day = (relative or dated)[0].values[0]
             if day is None:
                 day = self.published.isoformat()
+        self.lead_period = self._lead_period(lead) if report is None and self.subject is None else None
         return report, day
+
+    def _lead_period(self, lead: list[PeriodMention]) -> str | None:
+        """The one past year or quarter a story without a subject company reports on in its lead."""
+        found = {
+            p.values[0]
+            for p in lead
+            if not p.baseline
+            and len(p.values) == 1
+            and p.precision != "day"
+            and _REPORT_OR_YEAR.fullmatch(p.values[0])
+            and not _is_future(p.values[0], self.published)
+            # "shipped 4.12 million units in 2025", not "the Yunqi Conference 2025"
+            and _IN_PERIOD_BEFORE.search(self.text, max(0, p.start - 12), p.start)
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _names_subject(self, pos: int) -> bool:
         """Whether the sentence holding pos names the document's subject or one of its units."""
@@ -1696,6 +1716,8 @@ class _Attributor:
                     break
         if value is None and self.report_period and kind != "forecast":
             value = self.report_period
+        if value is None and kind == "actual" and self.lead_period and not _AS_OF_NOW.search(self.text, sent.start, sent.end):
+            value = self.lead_period  # a tracker's release: the year its headline and lead report on
         if value is None and self.published and _EVENT_RE.search(self.text, sent.start, sent.end):
             value = f"{self.published.year}-{self.published.month:02d}"
         if value is None and self.published and metric not in _TIMELESS_METRICS:
