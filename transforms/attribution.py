@@ -376,8 +376,9 @@ _ADOPTION_VERB = re.compile(
     _I,
 )
 _MARKET_PHRASE = re.compile(
-    r"(?:(?P<reg1>Mainland\s+China|China|Chinese|[Gg]lobal|[Ww]orldwide|US|U\.S\.|American|Asia[- ]Pacific|domestic)(?:['’]s)?\s+)?"
-    r"(?P<body>(?:[A-Za-z][\w-]*\s+){0,5}?)[Mm]arket\b"
+    r"(?:(?P<reg1>Mainland\s+China|China|Chinese|[Gg]lobal|[Ww]orldwide|US|U\.S\.|American|Asia[- ]Pacific|domestic"
+    r"|Japan(?:ese)?|(?:South\s+)?Korea(?:n)?|India(?:n)?|Europe(?:an)?|Taiwan(?:ese)?|Southeast\s+Asia(?:n)?)(?:['’]s)?\s+)?"
+    r"(?P<body>(?<![\w'’])(?:[A-Za-z][\w-]*\s+){0,5}?)[Mm]arket\b"
     r"(?:\s+in\s+(?P<reg2>China|the\s+US|the\s+U\.S\.|Asia[- ]Pacific|the\s+world|Europe|Japan|India))?"
 )
 _MARKET_STOP = frozenset(
@@ -429,7 +430,10 @@ _REGION = {"china": "China", "chinese": "China", "domestic": "China", "global": 
            "worldwide": "worldwide", "the world": "Global", "us": "US", "u.s.": "US", "the us": "US",
            "the u.s.": "US", "american": "US", "asia-pacific": "Asia-Pacific",
            "asia pacific": "Asia-Pacific", "europe": "Europe", "japan": "Japan", "india": "India",
-           "mainland china": "Mainland China"}  # fmt: skip
+           "mainland china": "Mainland China", "japanese": "Japan", "korea": "South Korea",
+           "south korea": "South Korea", "korean": "South Korea", "indian": "India", "european": "Europe",
+           "taiwan": "Taiwan", "taiwanese": "Taiwan", "southeast asia": "Southeast Asia",
+           "southeast asian": "Southeast Asia"}  # fmt: skip
 
 _WORLD = frozenset({"global", "worldwide"})
 _ATTACHED_GAP = re.compile(
@@ -528,6 +532,7 @@ _CHANGE_IN = re.compile(
     _I,
 )
 _PRONOUN_START = re.compile(r"[\"“‘']?(?:It|Its|It['’]s)\s")
+_MARKET_VOLUME_METRICS = frozenset({"shipments", "gpus", "users", "deliveries", "market_size", "energy"})
 _SHIPPED_BEFORE = re.compile(r"\b(?:shipped|ships|ship|shipping|delivered|delivers|deliver|shipments\s+of)\b[^.;,]*$", _I)
 _TO_LEVEL_GAP = re.compile(
     r"\s+(?:[\w-]+\s+){0,2}?to\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|more\s+than\s+|over\s+|some\s+)?"
@@ -1095,6 +1100,11 @@ class _Attributor:
                 market = self._market_in_clause(sent, fig.start)
                 if market:
                     metric, entity = "market_size", market
+            elif metric in _MARKET_VOLUME_METRICS:
+                # "China's AI accelerator market shipped 4.12 million units": the market's own volume
+                market = self._market_in_clause(sent, fig.start)
+                if market:
+                    entity = market
             cell = self._table_cell(fig)
             if cell is not None:
                 metric, basis, entity, period = self._from_table(fig, cell, metric, basis, entity, period)

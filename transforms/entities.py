@@ -364,6 +364,12 @@ def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
                     people = _person_words(text)
                 if name in people:
                     continue  # "Wei said" after "Chairman C.C. Wei": the person again
+                if (
+                    _NOUN_LIKE_VERB.match(text, m.end("actor_name"))
+                    and _at_sentence_start(text, m.start())
+                    and not _named_mid_sentence(text, name)
+                ):
+                    continue  # "Internal plans put ...": an adjective and a noun, not a name and a verb
             if kind == "which" and _PLACE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                 continue  # "its AI Cloud in Munich, which went live": a place
             start = m.start(kind + "_name")
@@ -387,6 +393,22 @@ _PERSON_NAME = re.compile(
     r"Dr\.?|[Aa]nalyst|[Ee]xecutive|[Pp]resident|[Cc]hairman|[Ss]pokesperson|[Ss]pokesman|[Ss]pokeswoman|"
     r"CFO|CTO|COO|[Ee]conomist|[Ss]trategist|[Pp]artner|[Hh]ead)\s+(?:[A-Z][\w.'’-]*\s+){0,2}[A-Z][\w'’-]+"
 )
+
+
+_NOUN_LIKE_VERB = re.compile(r"\s+(?:plans|targets|files|signs|reports|posts|releases|launches|raises)\b")
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    """Whether pos opens a line or follows a sentence end."""
+    before = text[max(0, pos - 2) : pos]
+    return pos == 0 or before.endswith("\n") or (len(before) == 2 and before[0] in ".;:!?" and before[1].isspace())
+
+
+def _named_mid_sentence(text: str, name: str) -> bool:
+    """Whether the text also writes the name inside a sentence, where only names are capitalised."""
+    return any(
+        not _at_sentence_start(text, m.start()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}\b", text)
+    )
 
 
 def _person_words(text: str) -> frozenset[str]:
