@@ -454,7 +454,7 @@ _CLAUSE_BREAK = re.compile(
 _ASIDE = re.compile(
     r"\([^()\n]{0,120}\)"
     r"|[ \t][-–—][ \t][^-–—\n]{1,120}?[ \t][-–—][ \t]"
-    r"|,\s+(?:which|who|whose|where)\b(?:[^,;.!?\n]|[.!?](?!\s)){0,150},"  # within its sentence
+    r"|,\s+(?:(?:in|of|to|for|with|by|from)\s+)?(?:which|who|whom|whose|where)\b(?:[^,;.!?\n]|[.!?](?!\s)){0,150},"  # within its sentence
     # the comma sits outside the group so that every alternative opens with a literal (faster scan)
     r"|,(?P<appos>\s+(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+(?:[\w-]+\s+){0,2}[\w-]+,)"
 )
@@ -591,7 +591,7 @@ _TRADING_WORDS = re.compile(
 _MODELS_WORD = re.compile(r"\bmodels?\b", _I)
 _POST_CUE_GAP = re.compile(r"(?:\s*(?:[A-Za-z-]+|\d{4})){0,3}\s*")
 _POST_CUE_STOP = re.compile(
-    r"\b(?:of|and|or|to|with|than|for|while|as|that|which|from)\b|\bin\s+(?:a|an|the)\b", _I
+    r"\b(?:of|and|or|to|with|than|for|while|as|that|which|from|at)\b|\bin\s+(?:a|an|the)\b", _I
 )
 _POST_CUE_CHANGE = re.compile(
     r"\s*(?:(?:increase|rise|growth|gain|jump|decline|drop|fall)\s+in|(?:hit|boost|blow|drag)\s+(?:to|on))"

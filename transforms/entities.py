@@ -65,6 +65,8 @@ _UNLISTED = re.compile(
     r"(?:reported|reports|posted|posts|said|says|announced|announces|launched|launches|released|releases|"
     r"raised|raises|invested|invests|plans|planned|expects|expected|unveiled|unveils|generated|recorded|"
     r"booked|shipped|sold|signed|signs|secured|secures|agreed|agrees|targets|is\s+targeting|filed|files)\b)"
+    # "London-based Synthesia", "Paris-based Mistral AI": what a place-based phrase introduces
+    r"|(?P<based>(?<=-based\s)(?P<based_name>(?:[A-Z][\w&-]*\s){0,2}[A-Z][\w&-]+))"
     # "Dominion Energy, which serves ...", "PIF, which manages ...": a name a relative clause hangs on
     r"|(?P<which>(?<![\w'’-])(?P<which_name>(?:[A-Z][\w&-]*\s){0,2}[A-Z][\w&-]+),\s+which\s)"
     # "G42's Khazna Data Centers reported revenue": a longer name doing what companies do
@@ -355,7 +357,7 @@ def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
             named = _suffix_name(text, m)
             if named:
                 found.append(named)
-        elif kind in {"poss", "actor", "which", "firm"}:
+        elif kind in {"poss", "actor", "which", "firm", "based"}:
             name = m.group(kind + "_name")
             if kind in {"actor", "firm"} and _PERSON_BEFORE.search(text, max(0, m.start() - 40), m.start()):
                 continue  # "President Lu Weibing said": a person, not an organisation
