@@ -245,8 +245,8 @@ def find_periods(
             month = month_number(g["qem"])
             y = int(g["qey"]) if g["qey"] else _year_of_recent_month(month, published, None)
             if y:
-                y, month = _month_closed(y, month, g["qed"])
-                values = (_quarter_ending(y, month, fiscal_end),)
+                closed_y, closed_m = _month_closed(y, month, g["qed"])
+                values = (_quarter_ending(closed_y, closed_m, fiscal_end),)
                 if fiscal_end == 12:
                     ctx_year, ctx_quarter = y, (y, (month - 1) // 3 + 1)
         elif kind == "ytdended":
@@ -256,10 +256,10 @@ def find_periods(
             month = month_number(g["ytem"])
             y = int(g["ytey"]) if g["ytey"] else _year_of_recent_month(month, published, None)
             if y:
-                y, month = _month_closed(y, month, g["yted"])
-                last = _quarter_ending(y, month, fiscal_end)
-                n = {"six": 2, "nine": 3, "twelve": 4}[g["yten"].lower()]
-                first = _quarters_back(last, n - 1)
+                closed_y, closed_m = _month_closed(y, month, g["yted"])
+                last = _quarter_ending(closed_y, closed_m, fiscal_end)
+                count = {"six": 2, "nine": 3, "twelve": 4}[g["yten"].lower()]
+                first = _quarters_back(last, count - 1)
                 values = (f"{first}..{last}",)
         elif kind == "fqbare":
             fq = _ORDINAL[g["fbord"].lower()]
