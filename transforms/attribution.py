@@ -28,7 +28,9 @@ _METRIC_CUES: list[tuple[str, str]] = [
     (
         "ai_revenue",
         r"AI[- ]related\s+revenues?|AI\s+revenues?|revenues?\s+from\s+(?:its\s+|the\s+)?(?:[\w-]+\s+){0,3}?AI\b"
-        r"|AI[- ](?:driven|product)\s+revenues?",
+        r"|AI[- ](?:driven|product)\s+revenues?"
+        # "AI semiconductor revenue", "AI cloud revenue": an AI line of business
+        r"|AI\s+(?:semiconductor|chip|infrastructure|services?|solutions?|products?|computing)\s+revenues?",
     ),
     (
         "capex",
@@ -90,7 +92,8 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ("gross_profit", r"gross\s+profits?"),
     (
         "operating_profit",
-        r"operating\s+(?:profits?|income|earnings|loss(?:es)?)|adjusted\s+EBITA|EBITA|EBIT\b",
+        r"operating\s+(?:profits?|income|earnings|loss(?:es)?)|adjusted\s+EBITA|EBITA|EBIT\b"
+        r"|(?<![\w-])OP\b(?!-)",  # a Korean or Japanese broker's operating profit
     ),
     (
         "ebitda",
@@ -118,7 +121,11 @@ _METRIC_CUES: list[tuple[str, str]] = [
         "energy",
         r"energy(?:\s+consumption)?|power\s+consumption|electricity|power\s+capacity|gigawatts?|megawatts?",
     ),
-    ("price", r"\bASPs?\b|average\s+selling\s+prices?"),
+    (
+        "price",
+        r"\bASPs?\b|average\s+selling\s+prices?|(?:contract|spot|selling|blended|list|wafer|memory|DRAM|NAND|HBM"
+        r"|chip|GPU|H100|H200|B200|server)\s+prices?",
+    ),
     (
         "cost",
         r"deployment\s+costs?|training\s+costs?|inference\s+costs?|costs?|prices?|priced|pricing|cheaper"
@@ -285,7 +292,7 @@ _BUSINESS_GROWTH = re.compile(
     _I,
 )
 _PER_UNIT = re.compile(
-    r"\s*(?:per|a|an|/|for\s+(?:every|each))\s+(?:(?P<share>share|ADS|ADR)\b|(?:thousand\s+|million\s+|1,?000\s+|1\s+million\s+)?"
+    r"\s*(?:per|a|an|/|for\s+(?:every|each))\s+(?:(?:common\s+|ordinary\s+|diluted\s+)?(?P<share>share|ADS|ADR)\b|(?:thousand\s+|million\s+|1,?000\s+|1\s+million\s+)?"
     r"(?:(?:input|output|cached|GPU|[\w-]+)\s+){0,2}?(?:tokens?|tok|hours?|GPU|month|year|user|seat|image|minute|second|query|call|unit|kilowatt[- ]hour|kilowatt|kWh|MWh|GB|TB|chip)\b(?!\s+(?:earlier|ago|before|later)\b))",
     _I,
 )
