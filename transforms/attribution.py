@@ -539,6 +539,7 @@ _CHANGE_IN = re.compile(
     _I,
 )
 _PRONOUN_START = re.compile(r"[\"“‘']?(?:It|Its|It['’]s)\s")
+_LISTED_METRICS = frozenset({"stock_price", "market_cap", "eps", "dividend", "buyback"})
 _MARKET_VOLUME_METRICS = frozenset({"shipments", "gpus", "users", "deliveries", "market_size", "energy"})
 _SHIPPED_BEFORE = re.compile(r"\b(?:shipped|ships|ship|shipping|delivered|delivers|deliver|shipments\s+of)\b[^.;,]*$", _I)
 _TO_LEVEL_GAP = re.compile(
@@ -1085,6 +1086,8 @@ class _Attributor:
                 entity = earlier.entity
             if entity is None:
                 entity = subject
+            if metric in _LISTED_METRICS and subject and self._is_product(entity):
+                entity = subject  # a share price or dividend is a listed company's, not its product's
             kind = self._kind(fig, sent)
             period = self._period(fig, k, si, sent, metric, earlier, basis, kind)
             if (
@@ -1224,6 +1227,10 @@ class _Attributor:
                     return cues[0][2] if other.label.lower().startswith("total") else None
             i += 1
         return None
+
+    def _is_product(self, name: str | None) -> bool:
+        ent = self.catalog.get(name) if name else None
+        return ent is not None and ent.kind == "product"
 
     def _row_entity(self, cell: TableCell) -> str | None:
         """The entity a table row is about: its label, a listed name or a name-like label."""
