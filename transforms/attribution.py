@@ -495,6 +495,7 @@ _TIMES_OVER_TIME = re.compile(
     r"|what\s+it\s+was|(?:its|the)\s+(?:[\w-]+\s+){0,2}?(?:IPO\s+price|offer\s+price|valuation\s+of\s+the\s+(?:last|previous|prior)))",
     _I,
 )
+_IN_THE_QUARTER = re.compile(r"\b(?:in|during|for)\s+the\s+quarter\b(?!['’])", _I)
 _THE_QUARTER = re.compile(
     r"\b(?:in|during|for|at)\s+the\s+(?:quarter|period|half)\b|\bquarter[- ]end\b|\bthe\s+quarter['’]s\b", _I
 )
@@ -986,6 +987,17 @@ class _Attributor:
         if sent is None:
             s, e = self.spans[idx]
             periods = self.sentence_periods(idx)
+            if self.report_period and periods and _IN_THE_QUARTER.search(self.text, s, e):
+                # "Capex was $1.9 billion in the quarter and $4.6 billion year to date": "the
+                # quarter" is a period mention too, the one the results story reports
+                periods = sorted(
+                    periods
+                    + [
+                        PeriodMention(m.start(), m.end(), (self.report_period,), False, "period")
+                        for m in _IN_THE_QUARTER.finditer(self.text, s, e)
+                    ],
+                    key=lambda p: p.start,
+                )
             low = self.text[s:e].lower()
             if len(low) == e - s:  # lower() kept every offset
                 cues = [(s + cs, s + ce, metric) for cs, ce, metric in _scan_cues(low)]
