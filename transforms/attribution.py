@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
-from transforms.dispatch import first_char_dispatch, lowered_twin
+from transforms.dispatch import first_char_dispatch, has_case_fold_odd, lowered_twin
 from transforms.entities import EntityCatalog, Mention, names_as_written
 from transforms.models import Figure
 from transforms.periods import PeriodMention, coarsen_to_month, find_periods
@@ -541,9 +541,6 @@ _TRADING_METRICS = frozenset({"stock_price", "market_cap", "fx_rate", "turnover"
 # Lower-cased twins of per-figure searches, run case-sensitively over the lower-cased document.
 _MOVE_BEFORE_LOWER = first_char_dispatch(re.compile(_MOVE_BEFORE.pattern.lower()))
 _PRICE_TARGET_LOWER = re.compile(_PRICE_TARGET.pattern.lower())
-# The only characters on which lower-casing and IGNORECASE disagree (İ lower-cases to two
-# characters; ı and ſ match i and s under IGNORECASE): documents holding them use the plain text.
-_CASE_FOLD_ODD = re.compile("[\u0130\u0131\u017f]")
 
 
 # Precompiled here rather than inline: the per-figure code runs them thousands of times per batch.
@@ -661,7 +658,8 @@ class _Attributor:
     ) -> None:
         self.text = text
         low = text.lower()
-        self.low = low if len(low) == len(text) and not _CASE_FOLD_ODD.search(text) else None
+        # documents holding İ, ı or ſ (lower() and IGNORECASE disagree on them) use the plain text
+        self.low = low if len(low) == len(text) and not has_case_fold_odd(text) else None
         self.catalog = catalog
         self.figures = sorted(figures, key=lambda f: (f.start, f.end))
         self.published = published

@@ -242,6 +242,15 @@ def _class(chars: list[str]) -> str:
     return "[" + "".join(_esc(ord(c)) for c in chars) + "]"
 
 
+_CASE_FOLD_ODD = ("\u0130", "\u0131", "\u017f")  # İ, ı, ſ
+
+
+def has_case_fold_odd(text: str) -> bool:
+    """Whether text holds İ, ı or ſ, the characters on which lower() and IGNORECASE disagree."""
+    # `in` beats a regex class ~1000x: a one-byte-per-character text cannot hold them at all
+    return any(ch in text for ch in _CASE_FOLD_ODD)
+
+
 _UPPER_ESCAPES = re.compile(r"\\[SWDBAZPN]")
 
 
