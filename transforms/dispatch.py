@@ -251,6 +251,22 @@ def has_case_fold_odd(text: str) -> bool:
     return any(ch in text for ch in _CASE_FOLD_ODD)
 
 
+def lowered_finditer(
+    pattern: re.Pattern[str], twin: re.Pattern[str], text: str, low: str | None
+) -> list[re.Match[str]]:
+    """pattern.finditer(text) as a list, scanned with its lowered_twin over low (text.lower(),
+    None where that is unsafe); each hit is matched again on text for the original groups."""
+    if low is None:
+        return list(pattern.finditer(text))
+    out: list[re.Match[str]] = []
+    for lm in twin.finditer(low):
+        m = pattern.match(text, lm.start())
+        if m is None or m.end() != lm.end():
+            return list(pattern.finditer(text))  # the twin disagrees: trust the original
+        out.append(m)
+    return out
+
+
 _UPPER_ESCAPES = re.compile(r"\\[SWDBAZPN]")
 
 

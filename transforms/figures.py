@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from transforms.dispatch import first_char_dispatch
+from transforms.dispatch import first_char_dispatch, lowered_finditer, lowered_twin
 from transforms.models import Figure
 from transforms.numbers import (
     DIGITS_PATTERN,
@@ -125,6 +125,7 @@ _MULTIPLE_WORD_RE = re.compile(
     r"|(?P<fold>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold\b)",
     re.IGNORECASE,
 )
+_MULTIPLE_WORD_LOW_RE = lowered_twin(_MULTIPLE_WORD_RE)  # on the lower-cased text: ~4x faster
 _FOLD_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "twenty": 20, "hundred": 100, "thousand": 1000,
@@ -432,7 +433,9 @@ def extract_figures(text: str, sentences: SentenceIndex | None = None) -> list[F
     """Return the figures stated in text, sorted by start offset (sentences: text's index, if built)."""
     if sentences is None or sentences.text is not text:
         sentences = SentenceIndex(text)
-    urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)]
+    # the scan costs ~30 us a document; most documents hold no link at all
+    has_link = "http" in text or "www." in text
+    urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)] if has_link else []
     cands: list[_Cand] = []
     url_i = 0
     low = _lowered(text)
@@ -445,7 +448,7 @@ def extract_figures(text: str, sentences: SentenceIndex | None = None) -> list[F
         if cand is not None:
             cands.append(cand)
     if low is None or any(w in low for w in _MULTIPLE_STEMS):
-        cands.extend(_word_multiples(text))
+        cands.extend(_word_multiples(text, low))
     if low is None or _PERCENT_OF_HINT_RE.search(low):
         cands.extend(_percent_of(text, cands))
     cands.sort(key=lambda c: c.start)
@@ -942,10 +945,10 @@ def _bare_multiple_ok(text: str, s: int, e: int, word: str) -> bool:
         re.match(r"\s+(?:in|by|to|from|over|again|year)", text[e:e + 8]) is not None
 
 
-def _word_multiples(text: str) -> list[_Cand]:
+def _word_multiples(text: str, low: str | None = None) -> list[_Cand]:
     """Figures with no digits: "doubled" (2 x), "tripled", "halved", "tenfold"."""
     out = []
-    for m in _MULTIPLE_WORD_RE.finditer(text):
+    for m in lowered_finditer(_MULTIPLE_WORD_RE, _MULTIPLE_WORD_LOW_RE, text, low):
         if m.group("fold"):
             val = Decimal(_FOLD_WORDS[m.group("fold").lower()])
         else:
