@@ -216,7 +216,23 @@ _QUALIFIER_SYMBOLS = "~≈∼<>≤≥"
 _QUALIFIER_BEFORE_LOW_RE = re.compile(_QUALIFIER_BEFORE_RE.pattern, re.VERBOSE)
 
 
+# _qualifier_before's answers for the last text: the qualifier and the sign of a figure both ask
+_qualifier_last: tuple[str, dict[int, re.Match[str] | None]] = ("", {})
+
+
 def _qualifier_before(text: str, s: int, low: str | None = None) -> re.Match[str] | None:
+    """_QUALIFIER_BEFORE_RE searched in the 40 characters before s (cached for the last text)."""
+    global _qualifier_last
+    last = _qualifier_last  # one read: the pair stays consistent under threads
+    if last[0] is not text:
+        last = _qualifier_last = (text, {})
+    memo = last[1]
+    if s not in memo:
+        memo[s] = _search_qualifier_before(text, s, low)
+    return memo[s]
+
+
+def _search_qualifier_before(text: str, s: int, low: str | None) -> re.Match[str] | None:
     """_QUALIFIER_BEFORE_RE searched in the 40 characters before s, skipping hopeless windows."""
     j = s
     lo = max(0, s - 40)
