@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, timedelta
 
 from transforms.dispatch import first_char_dispatch, has_case_fold_odd, lowered_twin
 from transforms.entities import EntityCatalog, Mention, names_as_written
 from transforms.models import Figure
+from transforms.numbers import SMALL_WORDS
 from transforms.periods import PeriodMention, coarsen_to_month, find_periods
 from transforms.sentences import SentenceIndex
 from transforms.tables import TableCell, table_cells
@@ -199,7 +200,7 @@ _COUNT_NOUNS: list[tuple[str, str]] = [
     ("gpu_hours", r"(?:[\w-]+\s+){0,2}?GPU[- ]hours?"),
     (
         "gpus",
-        r"(?:(?:pieces|units)\s+of\s+)?(?:[A-Z0-9][\w-]*\s+){0,3}?(?:GPUs?|[A-Z]{1,2}\d{2,4}s?\b(?!\s+GPU[- ]hours?)"
+        r"(?:(?:pieces|units)\s+of\s+)?(?:[A-Z0-9][\w-]*\s+){0,3}?(?:[GTNX]PUs?|[A-Z]{1,2}\d{2,4}s?\b(?!\s+GPU[- ]hours?)"
         r"|chips?|accelerators?|graphics\s+cards?|processors?)",
     ),
     ("cities", r"(?:more\s+|new\s+|other\s+)?cities"),
@@ -210,7 +211,7 @@ _COUNT_NOUNS: list[tuple[str, str]] = [
     ("users", r"(?:[\w-]+\s+){0,2}?(?:users|subscribers|MAUs?|DAUs?|creators)"),
     ("deliveries", r"(?:[\w-]+\s+){0,1}?(?:deliveries|vehicles|cars|EVs)\b"),
     ("downloads", r"downloads?"),
-    ("rides", r"rides|trips"),
+    ("rides", r"(?:[\w-]+\s+){0,2}?(?:rides|trips)"),
     ("employees", r"employees|staff|workers|people(?!\s+(?:familiar|close|with|who|said|briefed|told))"),
     ("analysts", r"analysts"),
     ("customers", r"(?:[\w-]+\s+){0,1}?(?:customers|clients)"),
@@ -341,6 +342,7 @@ _DAILY_METRICS = frozenset({"stock_price", "market_cap", "fx_rate"})
 # not a quarter carried from an earlier sentence.
 _AS_OF_NOW = re.compile(r"\b(?:now|currently|to\s+date|at\s+present|as\s+of\s+today)\b", _I)
 # Attributes of a thing rather than amounts of a period: no period is guessed for them.
+_INTRINSIC_METRICS = frozenset({"parameters", "memory", "benchmark_score", "context_window"})
 _TIMELESS_METRICS = frozenset(
     {"parameters", "tokens", "models", "benchmark_score", "context_window", "gpus", "energy"}
 )
@@ -417,6 +419,7 @@ _REGION = {"china": "China", "chinese": "China", "domestic": "China", "global": 
            "asia pacific": "Asia-Pacific", "europe": "Europe", "japan": "Japan", "india": "India",
            "mainland china": "Mainland China"}  # fmt: skip
 
+_WORLD = frozenset({"global", "worldwide"})
 _ATTACHED_GAP = re.compile(
     r"(?:['’]s)?\s*(?:with|has|had|have|of|at|:|,)?\s*(?:only\s+|about\s+|around\s+|over\s+|nearly\s+|"
     r"some\s+|more\s+than\s+|up\s+to\s+)?",
@@ -436,13 +439,11 @@ _CLAUSE_BREAK = re.compile(
 # Asides inside a sentence: names there are not the sentence's subject ("Marketing services
 # revenue, which includes ads on WeChat, jumped 21%"; "Tianyi Cloud, China Telecom's cloud brand,").
 _ASIDE = re.compile(
-    # the first character is read from one class and the alternative picked by a lookbehind:
-    # the engine then skips to "(", " ", "\t" and "," (~15% faster than one alternation)
-    r"[( \t,](?:(?<=\()[^()\n]{0,120}\)"
-    r"|(?<=[ \t])[-–—][ \t][^-–—\n]{1,120}?[ \t][-–—][ \t]"
-    r"|(?<=,)\s+(?:which|who|whose|where)\b[^,;\n]{0,150},"
-    # the comma sits outside the group: the group holds the appositive only
-    r"|(?<=,)(?P<appos>\s+(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+(?:[\w-]+\s+){0,2}[\w-]+,))"
+    r"\([^()\n]{0,120}\)"
+    r"|[ \t][-–—][ \t][^-–—\n]{1,120}?[ \t][-–—][ \t]"
+    r"|,\s+(?:which|who|whose|where)\b(?:[^,;.!?\n]|[.!?](?!\s)){0,150},"  # within its sentence
+    # the comma sits outside the group so that every alternative opens with a literal (faster scan)
+    r"|,(?P<appos>\s+(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+(?:[\w-]+\s+){0,2}[\w-]+,)"
 )
 _MAKER_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:maker|developer|creator|owner|parent|operator|publisher)\b", _I
@@ -516,6 +517,18 @@ _CHANGE_IN = re.compile(
     _I,
 )
 _PRONOUN_START = re.compile(r"[\"“‘']?(?:It|Its|It['’]s)\s")
+_TO_LEVEL_GAP = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?to\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|more\s+than\s+|over\s+|some\s+)?"
+)
+_OVERNIGHT = re.compile(r"\bovernight\b", _I)
+_CAGR = re.compile(r"compound\s+annual|\bCAGR\b", _I)
+_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
+_YEAR_IN = re.compile(r"(?<![\d.,-])(?:19|20)\d{2}(?![\d%])")
+_YEARS_THROUGH = re.compile(
+    r"over\s+the\s+(?:next\s+|past\s+)?(?P<n>\w+)\s+years\s+(?:through|to|until|ending(?:\s+in)?)\s+"
+    r"(?:the\s+end\s+of\s+)?(?P<y>(?:19|20)\d{2})",
+    _I,
+)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?$", _I)
 _TO_BEFORE = re.compile(r"\bto\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|a\s+record\s+)?$", _I)
 _YOY = re.compile(
@@ -680,6 +693,7 @@ class _Attributor:
         self.table_starts = [c.start for c in self.table_cells]
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._trading_cache: dict[int, bool] = {}
+        self._regional: dict[str, str] | None = None
         self._sentences: dict[int, _Sentence] = {}
         self._periods: dict[int, list[PeriodMention]] = {}
         self._kind_cache: dict[
@@ -936,6 +950,7 @@ class _Attributor:
     def run(self) -> list[Figure]:
         out: list[Figure] = []
         seen: dict[tuple[str, float], Figure] = {}
+        uncued: list[int] = []  # changes no cue named: "will triple to about 4.5 GW"
         for k, fig in enumerate(self.figures):
             si = self.sentence_index(fig.start)
             sent = self.sentence(si)
@@ -990,6 +1005,7 @@ class _Attributor:
                 and (prev.unit in _NON_MONEY) == (fig.unit in _NON_MONEY)
                 and _ESTIMATE_WORDS.search(self.text, sent.start, sent.end)
                 and not _PARA_BREAK.search(self.text, prev.end, fig.start)
+                and not self._changes_to_next(k)
             ):
                 metric = prev.metric  # "... revenue of $58 billion. Analysts on average expected $59.4 billion."
             basis = self._basis(fig, k, sent, metric)
@@ -1002,7 +1018,7 @@ class _Attributor:
             entity = self._entity(fig, k, si, sent, metric, subject)
             if entity is None and earlier is not None and not cue_found:
                 entity = earlier.entity
-            if entity is None and metric not in {"market_size", "market_share"}:
+            if entity is None:
                 entity = subject
             kind = self._kind(fig, sent)
             period = self._period(fig, k, si, sent, metric, earlier, basis, kind)
@@ -1019,6 +1035,8 @@ class _Attributor:
                 # "rose 66% on-year ..., while net profit rose to 15.28 trillion won from 8.01
                 # trillion won": the base of a year-on-year comparison is the year before
                 period = _year_before(period)
+            if fig.unit == "%" and _CAGR.search(self.text, sent.start, sent.end):
+                basis, period = "change", _growth_span(self.text[sent.start : sent.end], period)
             if metric in {"revenue", "other"} and fig.unit not in {"count", "x", "pp"}:
                 # "Vendor revenue in the worldwide server market grew 61.3%": a market's size
                 market = self._market_in_clause(sent, fig.start)
@@ -1037,10 +1055,23 @@ class _Attributor:
             if entity is not None:
                 entity = self.as_written.get(entity, entity)
             new = _with_attributes(fig, metric, basis, entity, period, kind)
+            if metric == "other" and not cue_found and basis == "change" and self._changes_to_next(k):
+                uncued.append(len(out))
             out.append(new)
             if fig.unit not in {"%", "pp", "x", "count"}:
                 seen.setdefault((fig.unit, round(fig.value, 6)), new)
+        for i in uncued:
+            # a change "to" the level after it measures what that level measures
+            f, nxt = out[i], out[i + 1]
+            if nxt.metric not in {None, "other"}:
+                out[i] = _with_attributes(f, nxt.metric, f.basis, f.entity, f.period, f.kind)
         return out
+
+    def _changes_to_next(self, k: int) -> bool:
+        """Whether figure k is a change "to" the figure after it ("will triple to about 4.5 GW")."""
+        return k + 1 < len(self.figures) and bool(
+            _TO_LEVEL_GAP.fullmatch(self.text, self.figures[k].end, self.figures[k + 1].start)
+        )
 
     def _table_cell(self, fig: Figure) -> TableCell | None:
         """The Markdown table cell a figure stands in, if any."""
@@ -1121,6 +1152,8 @@ class _Attributor:
         """Return the metric and whether a cue in the sentence gave it."""
         if fig.unit in _UNIT_METRIC:
             return _UNIT_METRIC[fig.unit], True
+        if fig.unit == "h" and "GPU" in fig.surface:
+            return "gpu_hours", True  # "2.788 million H800 GPU hours"
         g0, g1 = self.groups[k]
         first, last = self.figures[g0], self.figures[g1]
         if fig.unit == "count":
@@ -1450,6 +1483,11 @@ class _Attributor:
                 j -= 1
         return None
 
+    def _overnight(self, sent: _Sentence, fig: Figure) -> bool:
+        """Whether the figure's clause says "overnight" (not a clause beside it)."""
+        brk = _CLAUSE_BREAK.search(self.text, fig.end, sent.end)
+        return bool(_OVERNIGHT.search(self.text, self._clause_start(sent, fig.start), brk.start() if brk else sent.end))
+
     def _clause_start(self, sent: _Sentence, pos: int) -> int:
         start = sent.start
         for brk in _CLAUSE_BREAK.finditer(self.text, sent.start, pos):
@@ -1462,6 +1500,29 @@ class _Attributor:
         if any(m.is_subject_kind and m.kind == "company" for m in self._mentions_between(clause, pos)):
             return None
         return self._market_phrase(sent, pos, clause, pos)
+
+    def _regional_markets(self) -> dict[str, str]:
+        """Worldwide market names the document writes, keyed by the name without the region (cached)."""
+        if self._regional is None:
+            self._regional = {}
+            for m in _MARKET_PHRASE.finditer(self.text):
+                words = m.group("body").split()
+                cut = 0
+                for w_i, w in enumerate(words):
+                    if w.lower() in _MARKET_STOP or w.lower().endswith("'s"):
+                        cut = w_i + 1
+                words = words[cut:]
+                region = m.group("reg1") or m.group("reg2")
+                if region is None and len(words) > 1 and words[0].lower() in _WORLD:
+                    region = words.pop(0)  # "the worldwide server market": matched from "the"
+                # a country's market is a part of the plain one ("China's AI accelerator market"),
+                # the world's is the same market named in full
+                if not words or region is None or region.lower() not in _WORLD:
+                    continue
+                body = " ".join(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words)
+                full = f"{_REGION[region.lower()]} {body} market"
+                self._regional.setdefault(f"{body} market", full)
+        return self._regional
 
     def _market_phrase(
         self, sent: _Sentence, before: int, start: int | None = None, end: int | None = None
@@ -1486,6 +1547,9 @@ class _Attributor:
             parts.extend(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words)
             parts.append("market")
             name = " ".join(parts)
+            if not region:
+                # "the server market" after "the worldwide server market": the market named in full
+                name = self._regional_markets().get(name, name)
             if m.start() < before:
                 best = name
             elif best is None:
@@ -1506,6 +1570,8 @@ class _Attributor:
         basis: str | None,
         kind: str,
     ) -> str | None:
+        if metric in _INTRINSIC_METRICS:
+            return None  # a model's size or score, a chip's memory: what it is, not when
         value = self._period_in_sentence(fig, k, sent)
         if (
             value is not None
@@ -1527,7 +1593,10 @@ class _Attributor:
                 or (len(value) == 7 and "Q" not in value and "H" not in value)  # "currently", "in May"
                 or (basis == "change" and (len(value) == 4 or ".." in value))  # "this year"
             ):
+                if _DAY_VALUE.match(value) and self._overnight(sent, fig):
+                    return _weekday_before(value)  # "rose 3% on Monday, while ADRs gained 2.1% overnight"
                 return value
+            day = self.trading_day
             for prev_idx in self._context_sentences(si)[:1]:
                 days = [
                     p
@@ -1535,8 +1604,10 @@ class _Attributor:
                     if p.precision == "day" and self._recent_day(p.values[0])
                 ]
                 if days:
-                    return days[-1].values[0]  # "None of this moved the stock on Friday."
-            return self.trading_day
+                    day = days[-1].values[0]  # "None of this moved the stock on Friday."
+            if day and self._overnight(sent, fig):
+                return _weekday_before(day)  # "the ADRs lost 5.5% overnight": the session before
+            return day
         if value is None and earlier is not None and earlier.period:
             return earlier.period
         if (
@@ -1794,6 +1865,28 @@ _EARNINGS_BEFORE = re.compile(
 _DIVIDEND_BEFORE = re.compile(r"\bdividends?\b[^.;,]*$", _I)
 _OWN_BASE_GAP = re.compile(r"(?:[ \t]+[A-Za-z]+)?[ \t]+(?:in|during|for)[ \t]+")
 _YEAR_IN_PERIOD = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _growth_span(sentence: str, period: str | None) -> str | None:
+    """The years a compound annual growth rate runs over ("of 21.5% from 2024" to 2029 -> 2024..2029)."""
+    if period is None or not _YEAR_ONLY.fullmatch(period):
+        return period
+    end = int(period)
+    through = _YEARS_THROUGH.search(sentence)
+    if through and int(through.group("y")) == end:
+        n = through.group("n").lower()
+        years = int(n) if n.isdigit() else SMALL_WORDS.get(n)
+        if years:
+            return f"{end - int(years) + 1}..{end}"  # "over the five years through 2029"
+    first = min((int(y) for y in _YEAR_IN.findall(sentence)), default=end)
+    return f"{first}..{end}" if first < end else period
+
+
+def _weekday_before(day: str) -> str:
+    """The weekday before an ISO date (a Monday's is the Friday before)."""
+    d = date.fromisoformat(day)
+    d -= timedelta(days=3 if d.weekday() == 0 else 2 if d.weekday() == 6 else 1)
+    return d.isoformat()
 
 
 def _year_before(value: str) -> str:

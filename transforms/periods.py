@@ -99,6 +99,7 @@ _PERIOD = re.compile(
   | (?P<lastmonth>\b(?:last|the\s+previous|the\s+prior)\s+month\b)
   | (?P<nextmonth>\bnext\s+month\b)
   | (?P<relyear>\b(?:(?:earlier|later)\s+)?{_RELYEAR}\b|\b(?:the\s+)?rest\s+of\s+the\s+(?:fiscal\s+|financial\s+)?year\b|\bfull[- ]year\b|\b(?:so\s+far\s+this\s+year|year[-\s]to[-\s]date)\b|\ba\s+year\s+(?:earlier|ago)\b)
+  | (?P<season>\b(?:this|last|next|the\s+coming)\s+(?:summer|spring|autumn|winter)\b|\b(?:summer|spring|autumn|winter)\s+(?:of\s+)?(?P<seasony>{_Y})\b)
   | (?P<now>\b(?:currently|at\s+present|presently|as\s+of\s+now|so\s+far|to\s+date|as\s+things\s+stand)\b)
     )
     """,
@@ -110,11 +111,12 @@ _PERIOD = re.compile(
 # before the alternation makes the scan about 3x faster.
 _TRIGGER = first_char_dispatch(  # transforms.dispatch: ~1.3x faster again
     re.compile(
-        r"(?<![A-Za-z])(?=[\dQHqhYyFfTtMmCcPpSsJAONDWa])(?:"
+        r"(?<![A-Za-z])(?=[\dQHqhYyFfTtMmCcPpSsJAONDWaw])(?:"
         r"(?:19|20)\d\d|\d[QH]|[QH][1-4]|QUARTER|[Qq]uarter|[Hh]alf|[Yy]ears?|YEAR|[Ff]iscal|[Ff]inancial|FY|CY|"
         r"[Tt]oday|[Tt]onight|this (?:morning|afternoon)|[Yy]esterday|[Mm]onth|[Cc]urrently|[Pp]resent|"
         r"[Ss]o far|[Tt]o date|as of now|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
-        r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[0-3]?\d(?:st|nd|rd|th)\b)"
+        r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[Ss]ummer|[Ss]pring|[Aa]utumn|[Ww]inter|"
+        r"[0-3]?\d(?:st|nd|rd|th)\b)"
     )
 )
 # The grammar, lower-cased, run case-sensitively over the lower-cased text finds the same spans
@@ -424,6 +426,18 @@ def find_periods(
         elif kind == "nextmonth" and published:
             nxt = (published.replace(day=28) + timedelta(days=4)).replace(day=1)
             values = (f"{nxt.year}-{nxt.month:02d}",)
+        elif kind == "season":
+            # "opens this summer": the year of that season (no finer period is standard)
+            if g["seasony"]:
+                values = (g["seasony"],)
+            elif published:
+                word = m.group(kind).lower().split()[0]
+                y = published.year
+                if word == "last":
+                    y -= 1 if published.month <= 8 else 0
+                elif word in {"next", "the"}:
+                    y += 1 if published.month >= 6 else 0
+                values = (str(y),)
         elif kind == "relyear" and published:
             phrase = m.group(kind).lower()
             y = _relative_year(phrase, published)
