@@ -384,10 +384,12 @@ _PERSON_BEFORE = first_char_dispatch(  # transforms.dispatch: ~2x faster
         r"analyst|executive|spokesperson|spokesman|spokeswoman)|(?<![.!?]\s)\b[A-Z][a-z]+)\s+$"
     )
 )
-_PERSON_NAME = re.compile(
-    r"\b(?:President|CEO|Chairman|Chairwoman|Founder|founder|Director|director|Officer|Minister|Mr\.?|Ms\.?|"
-    r"Dr\.?|[Aa]nalyst|[Ee]xecutive|[Pp]resident|[Cc]hairman|[Ss]pokesperson|[Ss]pokesman|[Ss]pokeswoman|"
-    r"CFO|CTO|COO|[Ee]conomist|[Ss]trategist|[Pp]artner|[Hh]ead)\s+(?:[A-Z][\w.'’-]*\s+){0,2}[A-Z][\w'’-]+"
+_PERSON_NAME = first_char_dispatch(  # transforms.dispatch: ~2.5x faster over the whole text
+    re.compile(
+        r"\b(?:President|CEO|Chairman|Chairwoman|Founder|founder|Director|director|Officer|Minister|Mr\.?|Ms\.?|"
+        r"Dr\.?|[Aa]nalyst|[Ee]xecutive|[Pp]resident|[Cc]hairman|[Ss]pokesperson|[Ss]pokesman|[Ss]pokeswoman|"
+        r"CFO|CTO|COO|[Ee]conomist|[Ss]trategist|[Pp]artner|[Hh]ead)\s+(?:[A-Z][\w.'’-]*\s+){0,2}[A-Z][\w'’-]+"
+    )
 )
 
 

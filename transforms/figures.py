@@ -45,6 +45,8 @@ from transforms.models import Figure
 from transforms.numbers import (
     DIGITS_PATTERN,
     SCALE_PATTERN,
+    SCALE_WORDS,
+    SMALL_WORDS,
     WORDS_PATTERN,
     parse_digits,
     parse_number,
@@ -137,13 +139,22 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 # str.lower) plain patterns with a leading character set find the few positions where a
 # number core can start, and literal tests tell when a whole scan cannot match at all.
 _ODD_CASE = ("\u017f", "\u0130", "\u0131")  # long s, dotted I, dotless i
-# every position where _CORE_RE can match: a digit, "." before a digit, or a word start
-# with the first letters of a number word ("a" only before a scale word)
-_CORE_START_RE = re.compile(
-    r"[\d.otfsena](?:(?<=\d)|(?<=\.)(?=\d)|(?<!\w.)(?:(?<=o)(?=ne)|(?<=t)(?=wo|hr|hi|en|we)"
-    r"|(?<=f)(?=ou|iv|if|or)|(?<=s)(?=ix|ev)|(?<=e)(?=ig|le)|(?<=n)(?=in)"
-    r"|(?<=a)(?=[\s-]+[tmblcdh])))"
-)
+def _core_start_re() -> re.Pattern[str]:
+    """Every position where _CORE_RE can match: a digit, "." before a digit, or a word start with
+    a whole number word (built from numbers' word tables; "a" only before a scale word)."""
+    # whole words, not first letters: _CORE_RE.match is not tried at "the", "for", "a big"
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(SMALL_WORDS, key=len, reverse=True):
+        by_first.setdefault(w[0], []).append(re.escape(w[1:]))
+    words = "|".join(f"(?<={first})(?=(?:{'|'.join(rest)})\\b)" for first, rest in by_first.items())
+    scales = "|".join(sorted((re.escape(w) for w in SCALE_WORDS), key=len, reverse=True))
+    firsts = "".join(sorted({*by_first, "a"}))
+    return re.compile(
+        rf"[\d.{firsts}](?:(?<=\d)|(?<=\.)(?=\d)|(?<!\w.)(?:{words}|(?<=a)(?=[\s-]+(?:{scales}))))"
+    )
+
+
+_CORE_START_RE = _core_start_re()
 _MULTIPLE_STEMS = ("doubl", "tripl", "quadrupl", "halv", "twice", "fold")
 _PERCENT_OF_HINT_RE = re.compile(r"cents?\s+of\s")
 
@@ -161,15 +172,16 @@ def _find_cores(text: str, low: str | None) -> Iterator[re.Match[str]]:
     if low is None:
         yield from _CORE_RE.finditer(text)
         return
-    search, match = _CORE_START_RE.search, _CORE_RE.match
+    match = _CORE_RE.match
     pos = 0
-    while (cm := search(low, pos)) is not None:
-        m = match(text, cm.start())
-        if m is None:
-            pos = cm.start() + 1
-            continue
-        yield m
-        pos = m.end()
+    for cm in _CORE_START_RE.finditer(low):  # one scan: every start is one character long
+        start = cm.start()
+        if start < pos:
+            continue  # inside the last core
+        m = match(text, start)
+        if m is not None:
+            yield m
+            pos = m.end()
 
 # "times" is a multiple only with a comparison near it, not a frequency ("called 3 times")
 _TIMES_AFTER_RE = re.compile(
