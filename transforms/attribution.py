@@ -16,7 +16,7 @@ from transforms.dispatch import first_char_dispatch, has_case_fold_odd, lowered_
 from transforms.entities import EntityCatalog, Mention, names_as_written
 from transforms.models import Figure
 from transforms.numbers import SMALL_WORDS
-from transforms.periods import PeriodMention, coarsen_to_month, find_periods
+from transforms.periods import PeriodMention, coarsen_to_month, find_periods, month_number
 from transforms.sentences import SentenceIndex
 from transforms.tables import TableCell, table_cells
 
@@ -53,10 +53,15 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ("cash", r"cash\s+(?:and\s+(?:cash\s+)?(?:equivalents|investments)|pile|on\s+hand|reserves?|position)"),
     ("debt", r"\bdebt\b|borrowings?|bonds?\s+(?:sale|issue|offering)s?"),
     ("inventory", r"inventor(?:y|ies)"),
-    ("orders", r"\borders\b|bookings|order\s+intake"),
+    (
+        "orders",
+        r"\borders\b|bookings|order\s+intake|total\s+contract\s+value|\bTCV\b|contracts?\b(?!\s+(?:chipmaker|manufactur\w*|prices?))"
+        r"|agreements?\b|deals?\b(?=\s+(?:with|to|for|worth|valued)\b)|(?<=\s)deals?\s+worth",
+    ),
     (
         "stock_price",
-        r"(?:offer|IPO|listing|issue|opening|closing|reference)\s+price|\bPT\b|price\s+objective"
+        r"(?:offer|IPO|listing|issue|opening|closing|reference)\s+price|\bPT\b|\bTP\b|price\s+objective"
+        r"|priced\s+(?:[\d.,]+\s+(?:million\s+|billion\s+)?)?(?:shares|ADSs?|H\s+shares)\s+at"
         r"|(?:opened|closed|ended|finished|priced)\s+(?:trading\s+)?at"
         r"|(?:trading|market|stock\s+market|listing)\s+debut|debut\b|first\s+(?:trading\s+)?(?:day|session)\s+of\s+trading",
     ),
@@ -78,13 +83,18 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     ("eps", r"earnings\s+per\s+(?:share|ADS)|\bEPS\b|per\s+ADS"),
     ("gross_margin", r"gross\s+margins?"),
+    ("ebitda_margin", r"EBITDA\s+margins?"),
     ("operating_margin", r"operating\s+margins?|EBITA?\s+margins?"),
     ("net_margin", r"net\s+(?:profit\s+)?margins?"),
     ("operating_margin", r"(?:a|the|its|their|of|for|with)\s+margins?\b|(?<=\s)margins?\s+(?:of|was|were|at|rose|fell|widened|narrowed)\b"),
     ("gross_profit", r"gross\s+profits?"),
     (
         "operating_profit",
-        r"operating\s+(?:profits?|income|earnings|loss(?:es)?)|adjusted\s+EBITA|EBITDA|EBITA|EBIT",
+        r"operating\s+(?:profits?|income|earnings|loss(?:es)?)|adjusted\s+EBITA|EBITA|EBIT\b",
+    ),
+    (
+        "ebitda",
+        r"EBITDA",
     ),
     (
         "net_profit",
@@ -108,6 +118,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
         "energy",
         r"energy(?:\s+consumption)?|power\s+consumption|electricity|power\s+capacity|gigawatts?|megawatts?",
     ),
+    ("price", r"\bASPs?\b|average\s+selling\s+prices?"),
     (
         "cost",
         r"deployment\s+costs?|training\s+costs?|inference\s+costs?|costs?|prices?|priced|pricing|cheaper"
@@ -123,7 +134,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ("gmv", r"\bGMV\b|gross\s+merchandise\s+(?:value|volume)"),
     ("deliveries", r"deliveries|delivered"),
     ("shipments", r"shipments|shipped"),
-    ("revenue", r"revenues?|sales|top\s+line|\bARR\b|annual(?:i[sz]ed)?\s+recurring\s+revenue"),
+    ("revenue", r"revenues?|sales|top\s+line|\bARR\b|annual(?:i[sz]ed)?\s+recurring\s+revenue|run[- ]rate"),
     (
         "expenses",
         r"expenses|charges?|write-?downs?|impairments?|opex|operating\s+costs|R&D|depreciation|amorti[sz]ation"
@@ -135,8 +146,8 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     (
         "investment",
-        r"invest\w*|funding|financing|fund(?:raising)?\s+round|stake|put\s+in"
-        r"|(?:contributed|rais(?:e|es|ed|ing))(?=\s+(?:about\s+|around\s+|roughly\s+|some\s+|more\s+than\s+|over\s+)?"
+        r"invest\w*|funding|financing|fund(?:raising)?\s+round|stake|put\s+in|Series\s+[A-L]\b(?:\s+round)?"
+        r"|(?:contributed|rais(?:e|es|ed|ing)|seek(?:s|ing)?)(?=\s+(?:about\s+|around\s+|roughly\s+|some\s+|more\s+than\s+|over\s+|up\s+to\s+)?"
         r"(?:(?:US|HK)?[$€£¥]|RMB|\d[\d.,]*\s*(?:billion|million|trillion|bn|mn)\b))",
     ),
     (
@@ -306,6 +317,7 @@ _LEVEL_METRICS = frozenset(
         "gross_margin",
         "operating_margin",
         "net_margin",
+        "ebitda_margin",
         "fx_rate",
         "adoption",
     }
@@ -450,8 +462,8 @@ _MAKER_AFTER = re.compile(
 )
 # Metrics a company reports for a period: a product named in an earlier sentence is not their owner.
 _FINANCIAL = frozenset(
-    {"revenue", "ai_revenue", "gross_profit", "operating_profit", "net_profit", "eps", "expenses",
-     "capex", "buyback", "dividend", "gross_margin", "operating_margin", "net_margin",
+    {"revenue", "ai_revenue", "gross_profit", "operating_profit", "ebitda", "net_profit", "eps", "expenses",
+     "capex", "buyback", "dividend", "gross_margin", "operating_margin", "net_margin", "ebitda_margin",
      "stock_price", "market_cap", "valuation", "investment"}
 )  # fmt: skip
 _MOVE_BEFORE = re.compile(
@@ -517,6 +529,7 @@ _CHANGE_IN = re.compile(
     _I,
 )
 _PRONOUN_START = re.compile(r"[\"“‘']?(?:It|Its|It['’]s)\s")
+_SHIPPED_BEFORE = re.compile(r"\b(?:shipped|ships|ship|shipping|delivered|delivers|deliver|shipments\s+of)\b[^.;,]*$", _I)
 _TO_LEVEL_GAP = re.compile(
     r"\s+(?:[\w-]+\s+){0,2}?to\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|more\s+than\s+|over\s+|some\s+)?"
 )
@@ -553,6 +566,7 @@ _MARGIN_OF = {
     "gross_margin": "gross_profit",
     "operating_margin": "operating_profit",
     "net_margin": "net_profit",
+    "ebitda_margin": "ebitda",
 }
 _COUNT_METRICS = frozenset({"gpu_hours", "tokens", "users", "parameters", "gpus", "downloads"})
 _TRADING_METRICS = frozenset({"stock_price", "market_cap", "fx_rate", "turnover", "net_inflow"})
@@ -623,6 +637,16 @@ _LEADING_NUMBER = re.compile(
     r"[^\d]*?[\d.,]+(?:(?:k|K|bn|m|M|B)\b|\s*(?:billion|million|trillion|thousand)\b)?|"
     r"\s*(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|dozens?|hundreds?|"
     r"thousands?|tens|millions?)\b(?:\s+(?:of|hundred|thousand|million|billion))?",
+    _I,
+)
+_MONTH_NAME = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
+_FISCAL_END_STATED = re.compile(
+    rf"\b(?:fiscal|financial|business)\s+years?\s+(?:that\s+)?(?:end(?:s|ed|ing)?|to|through|closing)\s+"
+    rf"(?:in\s+|on\s+)?(?P<end>{_MONTH_NAME})"
+    rf"|\b(?P<h1>{_MONTH_NAME})\s*[-–]\s*{_MONTH_NAME}\s+(?:first\s+half|half[- ]year|H1|1H)\b",
     _I,
 )
 _PERIOD_VALUE = re.compile(r"(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2}))(?:-\d{2})?)?")
@@ -709,7 +733,8 @@ class _Attributor:
         ]
         lead_end = self._lead_end()
         self.subject = self._find_subject(lead_end)
-        self.fiscal_end = catalog.fiscal_year_end(self.subject) if self.subject else 12
+        self.stated_fiscal_end = _stated_fiscal_end(text)
+        self.fiscal_end = self._fiscal_end_for(self.subject)
         self.sections = self._find_sections()
         self.section_starts = [s for s, _, _ in self.sections]
         self.report_period, self.trading_day = self._document_periods(lead_end)
@@ -774,12 +799,21 @@ class _Attributor:
             return self.sections[i][2]
         return self.subject
 
+    def _fiscal_end_for(self, name: str | None) -> int:
+        """A company's fiscal year-end month: the watchlist's, else the one the text states for its subject."""
+        ent = self.catalog.get(name) if name else None
+        if ent is not None and ent.fiscal_year_end:
+            return ent.fiscal_year_end
+        if self.stated_fiscal_end and (name is None or name == getattr(self, "subject", None)):
+            return self.stated_fiscal_end
+        return 12
+
     def _find_sentence_periods(self, start: int, end: int) -> list[PeriodMention]:
         """Periods of a sentence, each read on the fiscal calendar of the company named before it."""
         subject = self._subject_at(start)
-        default = self.catalog.fiscal_year_end(subject) if subject else 12
+        default = self._fiscal_end_for(subject)
         marks = [
-            (m.start, self.catalog.fiscal_year_end(m.canonical))
+            (m.start, self._fiscal_end_for(m.canonical))
             for m in self._mentions_between(start, end)
             if m.kind == "company" and m.known
         ]
@@ -1093,6 +1127,8 @@ class _Attributor:
             metric = header_cues[-1][2]  # the head noun comes last: "Revenue share" is a share
         elif label_cues:
             metric = label_cues[0][2]  # a statement's rows: "Revenue | 5.1 | 4.2"
+        elif _GROWTH_HEADER.search(cell.header):
+            metric = self._level_column_metric(cell) or metric  # "| 2025 shipments | YoY growth |"
         if fig.unit in {"%", "pp"}:
             if _GROWTH_HEADER.search(cell.header) or fig.unit == "pp":
                 basis = "change"
@@ -1111,6 +1147,18 @@ class _Attributor:
         if found and found[0].values:
             period = found[0].values[0]
         return metric, basis, entity, period
+
+    def _level_column_metric(self, cell: TableCell) -> str | None:
+        """The metric of the first column of the row whose header names one (what a growth column grows)."""
+        i = bisect_left(self.table_starts, cell.label_start)
+        while i < len(self.table_cells) and self.table_cells[i].label_start == cell.label_start:
+            other = self.table_cells[i]
+            if other.column < cell.column and other.header.isascii():
+                cues = _scan_cues(other.header.lower())
+                if cues:
+                    return cues[-1][2]
+            i += 1
+        return None
 
     def _row_entity(self, cell: TableCell) -> str | None:
         """The entity a table row is about: its label, a listed name or a name-like label."""
@@ -1158,6 +1206,8 @@ class _Attributor:
         first, last = self.figures[g0], self.figures[g1]
         if fig.unit == "count":
             noun = self._count_noun(fig)
+            if noun == "gpus" and _SHIPPED_BEFORE.search(self.text, max(sent.start, first.start - 50), first.start):
+                return "shipments", True  # "Huawei shipped 1.236 million Ascend accelerators"
             if noun:
                 return noun, True
         after = self.text[last.end : min(sent.end, last.end + 240)]
@@ -1915,6 +1965,17 @@ def _number_end(surface: str) -> int:
     """Offset just past the leading number of a figure's surface ("2 MoE models" -> 1)."""
     m = _LEADING_NUMBER.match(surface)
     return m.end() if m else 0
+
+
+def _stated_fiscal_end(text: str) -> int | None:
+    """The fiscal year-end month a text states ("fiscal year ending March", "the April-September first half")."""
+    m = _FISCAL_END_STATED.search(text)
+    if m is None:
+        return None
+    if m.group("end"):
+        return month_number(m.group("end"))
+    start = month_number(m.group("h1"))
+    return (start - 2) % 12 + 1 if start else None  # a first half from April: the year ends in March
 
 
 def _is_future(value: str, published: date | None) -> bool:

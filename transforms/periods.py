@@ -77,7 +77,8 @@ _PERIOD = re.compile(
   | (?P<nextyears>\b(?:(?:the\s+)?(?:next|coming|following)|(?<=over\s)|(?<=within\s))\s*(?P<nn>{_NUM})\s+years\b(?!\s+(?:ago|earlier)))
   | (?P<pastq>\b(?:the\s+)?(?:past|last|previous|prior|trailing)\s+(?P<pqn>{_NUM})\s+quarters\b)
   | (?P<pastyears>\b(?:the\s+)?(?:past|last|previous|prior)\s+(?P<pn>{_NUM})\s+years\b)
-  | (?P<pastmonths>\b(?:the\s+)?(?:past|last|previous|prior|trailing)\s+(?P<pmn>{_NUM}|twelve|eighteen|twenty-four)\s+months\b)
+  | (?P<pastmonths>\b(?:the\s+)?(?:past|last|previous|prior|trailing)\s+(?P<pmn>{_NUM}|twelve|eighteen|twenty-four)\s+months\b|\bthe\s+(?:past|trailing)\s+year\b)
+  | (?P<yearend>\b(?:the\s+)?year[- ]end\b(?!\s+(?:dividends?|bonus(?:es)?|results?|close|closing|sales?|rally|holidays?))(?:\s+(?P<yey>{_Y})\b)?)
   | (?P<nyear>\b(?P<nyn>{_NUM}|\d)[-\s]year\s+(?:plan|period|programme|program|horizon|investment|budget|target|commitment|roadmap)\b)
   | (?P<mdy>\b(?P<mdm>{_MONTH})\.?\s+(?P<mdd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdyy>{_Y}))?)
   | (?P<dmy>\b(?P<dmd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?P<dmm>{_MONTH})\b\.?(?:,?\s+(?P<dmyy>{_Y}))?)
@@ -85,7 +86,7 @@ _PERIOD = re.compile(
   | (?P<my>\b(?P<mym>{_MONTH})\.?,?\s+(?:of\s+)?(?:(?P<myy>{_Y})|(?P<myrel>{_RELYEAR})))
   | (?P<mnoun>\b(?P<mnm>{_MONTH})\s+(?=(?:sales|revenues?|figures?|deliveries|shipments|output|exports|imports|peak|high|low|record)\b))
   | (?P<nthday>\b(?:on\s+)the\s+(?P<nthd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of|century|straight|consecutive|anniversary)))
-  | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]or|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d))
+  | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]or|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d|,?\s+(?:of\s+)?{_RELYEAR}))
   | (?P<yrange>\b(?:between\s+)?(?P<yr1>{_Y})[EF]?\s*(?P<yrsep>-|–|to|through|and|until|/)\s*(?P<yr2>{_Y})[EF]?\b)
   | (?P<year>\b(?<![-.$])(?P<yy>{_Y})(?:[EF]\b|\b)(?![-.]\d|\s*%|\s*(?:billion|million|yuan|dollars)))
   | (?P<today>\b(?:today|this\s+morning|this\s+afternoon|tonight)\b)
@@ -319,10 +320,15 @@ def find_periods(
                 else 2
             )
             y = _resolve_year(g["hy"], g["hy2"] or g["hy3"], g["hrel"], published)
-            if y is None:
-                y = ctx_year if ctx_year is not None else (published.year if published else None)
-            if y is not None:
-                values, ctx_year = (f"{y}-H{h}",), y
+            if y is None and fiscal_end != 12 and ctx_year is None and published:
+                # a company on a fiscal calendar names its own halves: Tokyo Electron's "first
+                # half" (published in November) is April-September, FY2027-H1
+                values = (_recent_fiscal_half(h, published, fiscal_end),)
+            else:
+                if y is None:
+                    y = ctx_year if ctx_year is not None else (published.year if published else None)
+                if y is not None:
+                    values, ctx_year = (f"{y}-H{h}",), y
         elif kind == "nextyears" and published:
             n = _count(g["nn"])
             if n:
@@ -342,8 +348,21 @@ def find_periods(
                 y = _relative_year(m.group(0), published) if "year" in m.group(0).lower() else None
             if y:
                 values = (f"{y}-01",)
+        elif kind == "yearend" and (published or g["yey"]):
+            # "for year-end we guide ARR of $3.0 billion": December of the year (of the one just
+            # ended, early in a year)
+            if g["yey"]:
+                y = int(g["yey"])
+            else:
+                assert published is not None
+                y = published.year - (1 if published.month <= 2 else 0)
+            values = (f"{y}-12",)
         elif kind == "pastmonths" and published:
-            n = _count(g["pmn"]) or {"twelve": 12, "eighteen": 18, "twenty-four": 24}.get(g["pmn"].lower())
+            n = (
+                _count(g["pmn"]) or {"twelve": 12, "eighteen": 18, "twenty-four": 24}.get(g["pmn"].lower())
+                if g["pmn"]
+                else 12  # "over the past year"
+            )
             if n:
                 # "over the past 12 months" (published in February 2026): 2025-02..2026-02
                 back = published.year * 12 + published.month - 1 - n
@@ -441,11 +460,13 @@ def find_periods(
         elif kind == "relyear" and published:
             phrase = m.group(kind).lower()
             y = _relative_year(phrase, published)
-            if "fiscal" in phrase or "financial" in phrase:
+            if "fiscal" in phrase or "financial" in phrase or (fiscal_end != 12 and "full" in phrase):
                 fy = _fiscal_year(published, fiscal_end) + (y - published.year if y else 0)
                 values = (f"FY{fy}",) if fiscal_end != 12 else (str(fy),)
             elif y:
-                values, ctx_year = (str(y),), y
+                values = (str(y),)
+                if "ago" not in phrase and "earlier" not in phrase:
+                    ctx_year = y  # "up 182% from a year ago, ... at the end of October": not that year's October
         if not values:
             continue
         if len(values) == 1 and kind != "prevq":
@@ -664,6 +685,15 @@ def _recent_fiscal_quarter(q: int, published: date, fiscal_end: int) -> str:
     end_month = (start_month + 1) % 12 + 1
     end_year = start_year + (1 if end_month < start_month else 0)
     return _quarter_ending(end_year, end_month, fiscal_end)
+
+
+def _recent_fiscal_half(h: int, published: date, fiscal_end: int) -> str:
+    """The fiscal half h that began most recently on or before the publication month."""
+    start_month = (fiscal_end + 6 * (h - 1)) % 12 + 1
+    start_year = published.year if start_month <= published.month else published.year - 1
+    end_month = (start_month + 4) % 12 + 1
+    end_year = start_year + (1 if end_month < start_month else 0)
+    return f"FY{_fiscal_year(date(end_year, end_month, 1), fiscal_end)}-H{h}"
 
 
 def _relative_offset(phrase: str, published: date) -> int:
