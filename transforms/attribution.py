@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
-from transforms.dispatch import first_char_dispatch, has_case_fold_odd, lowered_twin
+from transforms.dispatch import first_char_dispatch, has_case_fold_odd, lowered_search, lowered_twin
 from transforms.entities import EntityCatalog, Mention, names_as_written
 from transforms.models import Figure
 from transforms.numbers import SMALL_WORDS
@@ -649,6 +649,11 @@ _FISCAL_END_STATED = re.compile(
     rf"|\b(?P<h1>{_MONTH_NAME})\s*[-–]\s*{_MONTH_NAME}\s+(?:first\s+half|half[- ]year|H1|1H)\b",
     _I,
 )
+# Searched once per document: the lower-cased scan without groups, grouped by first character
+# (transforms.dispatch), finds it ~10x faster; the hit is matched again for its groups.
+_FISCAL_END_STATED_SCAN = first_char_dispatch(
+    re.compile(re.sub(r"\(\?P<\w+>", "(?:", lowered_twin(_FISCAL_END_STATED).pattern))
+)
 _PERIOD_VALUE = re.compile(r"(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2}))(?:-\d{2})?)?")
 
 
@@ -733,7 +738,7 @@ class _Attributor:
         ]
         lead_end = self._lead_end()
         self.subject = self._find_subject(lead_end)
-        self.stated_fiscal_end = _stated_fiscal_end(text)
+        self.stated_fiscal_end = _stated_fiscal_end(text, self.low)
         self.fiscal_end = self._fiscal_end_for(self.subject)
         self.sections = self._find_sections()
         self.section_starts = [s for s, _, _ in self.sections]
@@ -1967,9 +1972,9 @@ def _number_end(surface: str) -> int:
     return m.end() if m else 0
 
 
-def _stated_fiscal_end(text: str) -> int | None:
+def _stated_fiscal_end(text: str, low: str | None = None) -> int | None:
     """The fiscal year-end month a text states ("fiscal year ending March", "the April-September first half")."""
-    m = _FISCAL_END_STATED.search(text)
+    m = lowered_search(_FISCAL_END_STATED, _FISCAL_END_STATED_SCAN, text, low)
     if m is None:
         return None
     if m.group("end"):

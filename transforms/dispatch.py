@@ -267,6 +267,22 @@ def lowered_finditer(
     return out
 
 
+def lowered_search(
+    pattern: re.Pattern[str], scan: re.Pattern[str], text: str, low: str | None
+) -> re.Match[str] | None:
+    """pattern.search(text), found with scan (its lowered twin without groups, perhaps
+    dispatched) over low (text.lower(), None where unsafe), then matched on text for the groups."""
+    if low is None:
+        return pattern.search(text)
+    hit = scan.search(low)
+    if hit is None:
+        return None
+    m = pattern.match(text, hit.start())
+    if m is None or m.end() != hit.end():
+        return pattern.search(text)  # the twin disagrees: trust the original
+    return m
+
+
 _UPPER_ESCAPES = re.compile(r"\\[SWDBAZPN]")
 
 
