@@ -376,8 +376,9 @@ _ADOPTION_VERB = re.compile(
     _I,
 )
 _MARKET_PHRASE = re.compile(
-    r"(?:(?P<reg1>Mainland\s+China|China|Chinese|[Gg]lobal|[Ww]orldwide|US|U\.S\.|American|Asia[- ]Pacific|domestic)(?:['’]s)?\s+)?"
-    r"(?P<body>(?:[A-Za-z][\w-]*\s+){0,5}?)[Mm]arket\b"
+    r"(?:(?P<reg1>Mainland\s+China|China|Chinese|[Gg]lobal|[Ww]orldwide|US|U\.S\.|American|Asia[- ]Pacific|domestic"
+    r"|Japan(?:ese)?|(?:South\s+)?Korea(?:n)?|India(?:n)?|Europe(?:an)?|Taiwan(?:ese)?|Southeast\s+Asia(?:n)?)(?:['’]s)?\s+)?"
+    r"(?P<body>(?<![\w'’])(?:[A-Za-z][\w-]*\s+){0,5}?)[Mm]arket\b"
     r"(?:\s+in\s+(?P<reg2>China|the\s+US|the\s+U\.S\.|Asia[- ]Pacific|the\s+world|Europe|Japan|India))?"
 )
 _MARKET_STOP = frozenset(
@@ -429,7 +430,10 @@ _REGION = {"china": "China", "chinese": "China", "domestic": "China", "global": 
            "worldwide": "worldwide", "the world": "Global", "us": "US", "u.s.": "US", "the us": "US",
            "the u.s.": "US", "american": "US", "asia-pacific": "Asia-Pacific",
            "asia pacific": "Asia-Pacific", "europe": "Europe", "japan": "Japan", "india": "India",
-           "mainland china": "Mainland China"}  # fmt: skip
+           "mainland china": "Mainland China", "japanese": "Japan", "korea": "South Korea",
+           "south korea": "South Korea", "korean": "South Korea", "indian": "India", "european": "Europe",
+           "taiwan": "Taiwan", "taiwanese": "Taiwan", "southeast asia": "Southeast Asia",
+           "southeast asian": "Southeast Asia"}  # fmt: skip
 
 _WORLD = frozenset({"global", "worldwide"})
 _ATTACHED_GAP = re.compile(
@@ -453,7 +457,7 @@ _CLAUSE_BREAK = re.compile(
 _ASIDE = re.compile(
     r"\([^()\n]{0,120}\)"
     r"|[ \t][-–—][ \t][^-–—\n]{1,120}?[ \t][-–—][ \t]"
-    r"|,\s+(?:which|who|whose|where)\b(?:[^,;.!?\n]|[.!?](?!\s)){0,150},"  # within its sentence
+    r"|,\s+(?:(?:in|of|to|for|with|by|from)\s+)?(?:which|who|whom|whose|where)\b(?:[^,;.!?\n]|[.!?](?!\s)){0,150},"  # within its sentence
     # the comma sits outside the group so that every alternative opens with a literal (faster scan)
     r"|,(?P<appos>\s+(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+(?:[\w-]+\s+){0,2}[\w-]+,)"
 )
@@ -493,6 +497,8 @@ _THE_QUARTER = re.compile(
 _RESULTS = re.compile(
     r"\b(?:results|reported|reports|earnings|revenue|profit|quarterly|quarter|financial\s+report)\b", _I
 )
+_IN_PERIOD_BEFORE = re.compile(r"\b(?:in|for|during|over)\s+(?:the\s+)?$", _I)
+_REPORT_OR_YEAR = re.compile(r"\d{4}(?:-[QH]\d)?")
 _REPORT_VALUE = re.compile(r"(?:FY)?\d{4}-[QH]\d(?:\.\.(?:FY)?\d{4}-[QH]\d)?$")
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _SESSION_WORD = re.compile(
@@ -529,6 +535,7 @@ _CHANGE_IN = re.compile(
     _I,
 )
 _PRONOUN_START = re.compile(r"[\"“‘']?(?:It|Its|It['’]s)\s")
+_MARKET_VOLUME_METRICS = frozenset({"shipments", "gpus", "users", "deliveries", "market_size", "energy"})
 _SHIPPED_BEFORE = re.compile(r"\b(?:shipped|ships|ship|shipping|delivered|delivers|deliver|shipments\s+of)\b[^.;,]*$", _I)
 _TO_LEVEL_GAP = re.compile(
     r"\s+(?:[\w-]+\s+){0,2}?to\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|more\s+than\s+|over\s+|some\s+)?"
@@ -584,7 +591,7 @@ _TRADING_WORDS = re.compile(
 _MODELS_WORD = re.compile(r"\bmodels?\b", _I)
 _POST_CUE_GAP = re.compile(r"(?:\s*(?:[A-Za-z-]+|\d{4})){0,3}\s*")
 _POST_CUE_STOP = re.compile(
-    r"\b(?:of|and|or|to|with|than|for|while|as|that|which|from)\b|\bin\s+(?:a|an|the)\b", _I
+    r"\b(?:of|and|or|to|with|than|for|while|as|that|which|from|at)\b|\bin\s+(?:a|an|the)\b", _I
 )
 _POST_CUE_CHANGE = re.compile(
     r"\s*(?:(?:increase|rise|growth|gain|jump|decline|drop|fall)\s+in|(?:hit|boost|blow|drag)\s+(?:to|on))"
@@ -858,6 +865,8 @@ class _Attributor:
             for p in wide:
                 if p.start >= lead_end and not self._names_subject(p.start):
                     continue  # past the lead: only the subject's (or its unit's) own quarter
+                if self.subject is None and p.values and p.values[0].startswith("FY"):
+                    continue  # a market report runs on calendar time, not a vendor's fiscal year
                 if (
                     not p.baseline
                     and len(p.values) == 1
@@ -880,7 +889,23 @@ class _Attributor:
                 day = (relative or dated)[0].values[0]
             if day is None:
                 day = self.published.isoformat()
+        self.lead_period = self._lead_period(lead) if report is None and self.subject is None else None
         return report, day
+
+    def _lead_period(self, lead: list[PeriodMention]) -> str | None:
+        """The one past year or quarter a story without a subject company reports on in its lead."""
+        found = {
+            p.values[0]
+            for p in lead
+            if not p.baseline
+            and len(p.values) == 1
+            and p.precision != "day"
+            and _REPORT_OR_YEAR.fullmatch(p.values[0])
+            and not _is_future(p.values[0], self.published)
+            # "shipped 4.12 million units in 2025", not "the Yunqi Conference 2025"
+            and _IN_PERIOD_BEFORE.search(self.text, max(0, p.start - 12), p.start)
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _names_subject(self, pos: int) -> bool:
         """Whether the sentence holding pos names the document's subject or one of its units."""
@@ -1081,6 +1106,11 @@ class _Attributor:
                 market = self._market_in_clause(sent, fig.start)
                 if market:
                     metric, entity = "market_size", market
+            elif metric in _MARKET_VOLUME_METRICS:
+                # "China's AI accelerator market shipped 4.12 million units": the market's own volume
+                market = self._market_in_clause(sent, fig.start)
+                if market:
+                    entity = market
             cell = self._table_cell(fig)
             if cell is not None:
                 metric, basis, entity, period = self._from_table(fig, cell, metric, basis, entity, period)
@@ -1702,6 +1732,8 @@ class _Attributor:
                     break
         if value is None and self.report_period and kind != "forecast":
             value = self.report_period
+        if value is None and kind == "actual" and self.lead_period and not _AS_OF_NOW.search(self.text, sent.start, sent.end):
+            value = self.lead_period  # a tracker's release: the year its headline and lead report on
         if value is None and self.published and _EVENT_RE.search(self.text, sent.start, sent.end):
             value = f"{self.published.year}-{self.published.month:02d}"
         if value is None and self.published and metric not in _TIMELESS_METRICS:

@@ -67,6 +67,8 @@ _UNLISTED = re.compile(
     r"(?:reported|reports|posted|posts|said|says|announced|announces|launched|launches|released|releases|"
     r"raised|raises|invested|invests|plans|planned|expects|expected|unveiled|unveils|generated|recorded|"
     r"booked|shipped|sold|signed|signs|secured|secures|agreed|agrees|targets|is\s+targeting|filed|files)\b)"
+    # "London-based Synthesia", "Paris-based Mistral AI": what a place-based phrase introduces
+    r"|(?P<based>(?<=-based\s)(?P<based_name>(?:[A-Z][\w&-]*\s){0,2}[A-Z][\w&-]+))"
     # "Dominion Energy, which serves ...", "PIF, which manages ...": a name a relative clause hangs on
     r"|(?P<which>(?<![\w'’-])(?P<which_name>(?:[A-Z][\w&-]*\s){0,2}[A-Z][\w&-]+),\s+which\s)"
     # "G42's Khazna Data Centers reported revenue": a longer name doing what companies do
@@ -357,7 +359,7 @@ def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
             named = _suffix_name(text, m)
             if named:
                 found.append(named)
-        elif kind in {"poss", "actor", "which", "firm"}:
+        elif kind in {"poss", "actor", "which", "firm", "based"}:
             name = m.group(kind + "_name")
             if kind in {"actor", "firm"} and _PERSON_BEFORE.search(text, max(0, m.start() - 40), m.start()):
                 continue  # "President Lu Weibing said": a person, not an organisation
@@ -366,6 +368,12 @@ def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
                     people = _person_words(text)
                 if name in people:
                     continue  # "Wei said" after "Chairman C.C. Wei": the person again
+                if (
+                    _NOUN_LIKE_VERB.match(text, m.end("actor_name"))
+                    and _at_sentence_start(text, m.start())
+                    and not _named_mid_sentence(text, name)
+                ):
+                    continue  # "Internal plans put ...": an adjective and a noun, not a name and a verb
             if kind == "which" and _PLACE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                 continue  # "its AI Cloud in Munich, which went live": a place
             start = m.start(kind + "_name")
@@ -391,6 +399,22 @@ _PERSON_NAME = first_char_dispatch(  # transforms.dispatch: ~2.5x faster over th
         r"CFO|CTO|COO|[Ee]conomist|[Ss]trategist|[Pp]artner|[Hh]ead)\s+(?:[A-Z][\w.'’-]*\s+){0,2}[A-Z][\w'’-]+"
     )
 )
+
+
+_NOUN_LIKE_VERB = re.compile(r"\s+(?:plans|targets|files|signs|reports|posts|releases|launches|raises)\b")
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    """Whether pos opens a line or follows a sentence end."""
+    before = text[max(0, pos - 2) : pos]
+    return pos == 0 or before.endswith("\n") or (len(before) == 2 and before[0] in ".;:!?" and before[1].isspace())
+
+
+def _named_mid_sentence(text: str, name: str) -> bool:
+    """Whether the text also writes the name inside a sentence, where only names are capitalised."""
+    return any(
+        not _at_sentence_start(text, m.start()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}\b", text)
+    )
 
 
 def _person_words(text: str) -> frozenset[str]:

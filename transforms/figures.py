@@ -81,6 +81,12 @@ _CORE_RE = re.compile(
     rf"|\b(?=[OoTtFfSsEeNnAa][nwhoielNWHOIEL\s-])(?P<words>{WORDS_PATTERN})",
     re.IGNORECASE,
 )
+_SIZE_ADJECTIVE_RE = re.compile(
+    r"[-\s](?:inch|in\.|nm|nanometers?|nanometres?|mm|millimeters?|millimetres?|cm|bit|core|layer)\b"
+    r"|-(?:nanometer|nanometre)\b",
+    re.IGNORECASE,
+)
+_CJK_COMPOUND_RE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?P<s>億|亿|萬|万)")
 # letters glued before digits that still read as currency ("RMB247,795 million", "US$5")
 _GLUED_PREFIX_RE = re.compile(rf"(?:{CODE_ALT}|Rs|Rp|RM|SR|Dhs?)\Z")
 _PREFIX_RE = re.compile(
@@ -91,7 +97,8 @@ _MINUS_BEFORE_RE = re.compile(r"(?:^|(?<=[\s(\[:=]))(?P<m>[-−–]|minus\s+)\Z"
 # ---------------------------------------------------------------- suffix units
 _SUFFIX_RE = re.compile(
     rf"""
-    (?P<pp>[ \t\xa0]*(?:percentage[\s-]+points?|pp\b|ppts?\b|pct\.?\s*pts?\b))
+    (?P<pp>[ \t\xa0]*(?:percentage[\s-]+points?|pp\b|ppts?\b|pct\.?\s*pts?\b)|个百分点|個百分點|百分点)
+    |(?P<cjkcount>[片台颗顆枚张張辆輛件套块塊](?![\u4e00-\u9fff]{0,1}[元円]))
     |(?P<bp>[ \t\xa0]*(?:basis[\s-]+points?|bps\b|bp\b))
     |(?P<pts>[ \t\xa0]+(?:points?|pts)\b(?![\s-]+of\s+view\b))
     |(?P<pct>[ \t\xa0]*(?:%|％|per[\s-]?cents?\b|percents?\b|pct\b|percentage\b(?![\s-]+points?))|pc\b)
@@ -102,7 +109,7 @@ _SUFFIX_RE = re.compile(
     |(?P<cword>(?:[ \t\xa0]+|-)(?:{WORD_ALT})\b(?:-(?:a|per)-share\b)?)
     |(?P<ccode>[ \t\xa0]?(?:{CODE_ALT})\b)
     |(?P<csym>[ \t\xa0]?(?:{SUFFIX_SYMBOL_ALT}))
-    |(?P<phys>[ \t\xa0]?(?:{PHYSICAL_ALT})\b)
+    |(?P<phys>[ \t\xa0-]?(?:{PHYSICAL_ALT})\b)
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -527,8 +534,17 @@ def _read_core(text: str, m: re.Match[str], low: str | None = None) -> _Cand | N
             scale = scale_value(dscale)
             if scale is None:
                 e = num_end
+            elif number is not None and (rest := _CJK_COMPOUND_RE.match(text, e)):
+                # "2兆7,500億円": trillions, then hundreds of millions, one amount
+                low_part = parse_digits(rest.group("n"))
+                low_scale = scale_value(rest.group("s"))
+                if low_part is not None and low_scale is not None and low_scale < scale:
+                    number += low_part * low_scale / scale
+                    e = rest.end()
         if not _digit_boundaries_ok(text, s, num_end):
             return None
+        if s >= 2 and text[s - 1] == ":" and text[s - 2].isalpha():
+            return None  # a model number ("High-NA EXE:5200 systems")
     if number is None:
         return None
     cand = _Cand(start=s, end=e, num_start=s, num_end=num_end, number=number, scale=scale,
@@ -678,6 +694,8 @@ def _read_suffix(text: str, c: _Cand) -> None:
             plural = word.rstrip().lower().endswith(("points", "pts"))
             if not c.spelled and (plural or c.number <= 1 or "." in text[c.num_start:c.num_end]):
                 c.unit, c.kind, c.end = "points", "points", sm.end()
+        elif kind == "cjkcount":
+            c.unit, c.kind, c.end = "count", "count", sm.end()  # "105.2万片" wafers, "1,000台" units
         elif kind == "fold":
             c.unit, c.kind, c.end = "x", "multiple", sm.end()
         elif kind == "xmul":
@@ -713,7 +731,7 @@ def _read_suffix(text: str, c: _Cand) -> None:
                 # "$ 5 million dollars" keeps the prefix unit; a clash ends the figure here
                 pass
         elif kind == "phys":
-            pu = physical_unit(word.strip())
+            pu = physical_unit(word.strip().lstrip("-"))
             if pu is not None and c.unit is None:
                 c.unit, c.kind, c.end = pu[0], "physical", sm.end()
                 c.mult = pu[1]
@@ -727,6 +745,9 @@ def _read_suffix(text: str, c: _Cand) -> None:
         return
     if not c.spelled and _ORDINAL_AFTER_RE.match(text, c.num_end):
         c.drop = True
+        return
+    if c.scale is None and _SIZE_ADJECTIVE_RE.match(text, c.end):
+        c.drop = True  # a size that describes a thing: "12-inch wafers", "3-nanometer chips"
         return
     _read_noun(text, c)
 
