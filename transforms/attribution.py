@@ -1156,6 +1156,7 @@ class _Attributor:
         """A table cell's attributes: the column header says what and when, the row label who."""
         header_cues = _scan_cues(cell.header.lower()) if cell.header.isascii() else []
         label_cues = _scan_cues(cell.label.lower()) if cell.label.isascii() else []
+        grows_row_above = cell.aligned and not label_cues and bool(_GROWTH_HEADER.search(cell.label))
         if fig.unit in _UNIT_METRIC:
             pass
         elif header_cues:
@@ -1164,14 +1165,18 @@ class _Attributor:
             metric = label_cues[0][2]  # a statement's rows: "Revenue | 5.1 | 4.2"
         elif _GROWTH_HEADER.search(cell.header):
             metric = self._level_column_metric(cell) or metric  # "| 2025 shipments | YoY growth |"
+        elif grows_row_above:
+            metric = self._row_above_metric(cell) or metric  # "Revenue ... / Y/Y Growth  11% to 12%"
+        elif cell.aligned:
+            metric = self._total_row_metric(cell) or metric  # "Networking ... / Total revenue ..."
         if fig.unit in {"%", "pp"}:
-            if _GROWTH_HEADER.search(cell.header) or fig.unit == "pp":
+            if _GROWTH_HEADER.search(cell.header) or fig.unit == "pp" or grows_row_above:
                 basis = "change"
             elif metric in _LEVEL_METRICS:
                 basis = "level"
         elif fig.unit not in {"x"}:
             basis = "level"
-        named = self._row_entity(cell) if not label_cues else None
+        named = self._row_entity(cell) if not label_cues and not grows_row_above else None
         if named is None:
             named = self._mention_in(cell.header_start, cell.header_start + len(cell.header) + 4)
         if named is not None:
@@ -1192,6 +1197,30 @@ class _Attributor:
                 cues = _scan_cues(other.header.lower())
                 if cues:
                     return cues[-1][2]
+            i += 1
+        return None
+
+    def _row_above_metric(self, cell: TableCell) -> str | None:
+        """The metric the nearest row above names in its label (what a growth row grows)."""
+        i = bisect_left(self.table_starts, cell.label_start) - 1
+        while i >= 0 and self.table_cells[i].table_start == cell.table_start:
+            other = self.table_cells[i]
+            if other.label_start < cell.label_start and other.label.isascii():
+                cues = _scan_cues(other.label.lower())
+                if cues:
+                    return cues[0][2]
+            i -= 1
+        return None
+
+    def _total_row_metric(self, cell: TableCell) -> str | None:
+        """The metric of the "Total ..." row below a statement's line item (a segment's revenue)."""
+        i = bisect_right(self.table_starts, cell.start)
+        while i < len(self.table_cells) and self.table_cells[i].table_start == cell.table_start:
+            other = self.table_cells[i]
+            if other.label_start > cell.label_start and other.label.isascii():
+                cues = _scan_cues(other.label.lower())
+                if cues:
+                    return cues[0][2] if other.label.lower().startswith("total") else None
             i += 1
         return None
 

@@ -86,9 +86,10 @@ _SIZE_ADJECTIVE_RE = re.compile(
     r"|-(?:nanometer|nanometre)\b",
     re.IGNORECASE,
 )
+_WON_AMOUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s?(?:tn|trn|bn|mn|trillion|billion|million)\b|\d{3,}")
 _CJK_COMPOUND_RE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?P<s>億|亿|萬|万)")
 # letters glued before digits that still read as currency ("RMB247,795 million", "US$5")
-_GLUED_PREFIX_RE = re.compile(rf"(?:{CODE_ALT}|Rs|Rp|RM|SR|Dhs?)\Z")
+_GLUED_PREFIX_RE = re.compile(rf"(?:{CODE_ALT}|Rs|Rp|RM|SR|Dhs?|(?<![A-Za-z])W)\Z")
 _PREFIX_RE = re.compile(
     rf"(?<![A-Za-z])(?:(?P<code>{CODE_ALT})|(?P<sym>{SYMBOL_ALT}))[ \t\xa0]?\Z"
 )
@@ -630,6 +631,8 @@ def _digit_boundaries_ok(text: str, s: int, e: int) -> bool:
             g = _GLUED_PREFIX_RE.search(text, max(0, s - 4), s)
             if g and g.start() > 0 and text[g.start() - 1].isalnum():
                 return False
+            if g and g.group(0) == "W" and not _WON_AMOUNT_RE.match(text, s):
+                return False  # "W3" is a name; "W163,400" is won
         if p in ".:/" and s > 1 and text[s - 2].isdigit():
             return False
         if p in "-–" and s > 1 and (text[s - 2].isalpha() or text[s - 2] in "_/"):
@@ -660,6 +663,8 @@ def _read_prefix(text: str, c: _Cand) -> None:
             iso = None
         if sym.strip() in ("C $", "c $") and pm.start() > 0 and text[pm.start() - 1] not in " \t\n(":
             iso = None
+        if sym == "W" and (pm.end() != s or not _WON_AMOUNT_RE.match(text, s)):
+            iso = None  # only glued to a real amount ("W163,400", "W27.8tn"), not "W 3" or "W3"
     if iso is None:
         return
     c.unit = iso

@@ -61,7 +61,8 @@ _PERIOD = re.compile(
   | (?P<fyq>\bFY\s*['’]?(?P<fyqy>{_Y}|\d{{2}})\s*[-\s]?Q(?P<fyqq>[1-4])\b)
   | (?P<cy>\bCY\s*['’]?(?P<cyy>{_Y}|\d{{2}})\b)
   | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_Y}|\d{{2}})\b)
-  | (?P<qended>\b(?:the\s+|its\s+)?(?:(?:fiscal\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?)?(?:quarter|three\s+months|three-month\s+period)\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<qem>{_MONTH})\b\.?(?:\s+(?:[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<qey>{_Y})\b)?)
+  | (?P<qended>\b(?:the\s+|its\s+)?(?:(?:fiscal\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?)?(?:quarter|three\s+months|three-month\s+period)\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<qem>{_MONTH})\b\.?(?:\s+(?P<qed>[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<qey>{_Y})\b)?)
+  | (?P<ytdended>\b(?:the\s+)?(?P<yten>six|nine|twelve)\s+months\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<ytem>{_MONTH})\b\.?(?:\s+(?P<yted>[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<ytey>{_Y})\b)?)
   | (?P<fqbare>\b(?:the\s+|its\s+|their\s+)?fiscal\s+(?P<fbord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter\b)
   | (?P<ytd>\b(?:the\s+|its\s+)?first\s+(?P<ytdn>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01])\s+(?P<ytdu>quarters|months)(?:\s+of\s+(?:(?P<ytdfy>fiscal\s+(?:year\s+)?|FY\s*)(?P<ytdfyy>{_Y}|\d{{2}})|(?P<ytdy>{_Y})|{_RELYEAR}|the\s+year))?)
   | (?P<qtr>\b(?:
@@ -242,9 +243,22 @@ def find_periods(
             month = month_number(g["qem"])
             y = int(g["qey"]) if g["qey"] else _year_of_recent_month(month, published, None)
             if y:
-                values = (_quarter_ending(y, month, fiscal_end),)
+                closed_y, closed_m = _month_closed(y, month, g["qed"])
+                values = (_quarter_ending(closed_y, closed_m, fiscal_end),)
                 if fiscal_end == 12:
                     ctx_year, ctx_quarter = y, (y, (month - 1) // 3 + 1)
+        elif kind == "ytdended":
+            # "Nine Months Ended August 2, 2026": the fiscal year's quarters up to that one
+            if not _MONTH_CASED.match(g["ytem"]):
+                continue
+            month = month_number(g["ytem"])
+            y = int(g["ytey"]) if g["ytey"] else _year_of_recent_month(month, published, None)
+            if y:
+                closed_y, closed_m = _month_closed(y, month, g["yted"])
+                last = _quarter_ending(closed_y, closed_m, fiscal_end)
+                count = {"six": 2, "nine": 3, "twelve": 4}[g["yten"].lower()]
+                first = _quarters_back(last, count - 1)
+                values = (f"{first}..{last}",)
         elif kind == "fqbare":
             fq = _ORDINAL[g["fbord"].lower()]
             if published:
@@ -658,6 +672,21 @@ def _quarter_ending(year: int, month: int, fiscal_end: int) -> str:
 
 def _quarter_of(d: date) -> tuple[int, int]:
     return d.year, (d.month - 1) // 3 + 1
+
+
+def _month_closed(year: int, month: int, day: str | None) -> tuple[int, int]:
+    """The month a period that ends on a day really closes: a 52/53-week year ends "August 2"."""
+    if day is not None and int(day) <= 7:
+        return (year - 1, 12) if month == 1 else (year, month - 1)
+    return year, month
+
+
+def _quarters_back(value: str, n: int) -> str:
+    """The quarter n before a calendar ("2026-Q3") or fiscal ("FY2026-Q3") quarter."""
+    fiscal = value.startswith("FY")
+    y, q = (int(x) for x in value.removeprefix("FY").split("-Q"))
+    y, q = _shift_quarter((y, q), -n)
+    return f"{'FY' if fiscal else ''}{y}-Q{q}"
 
 
 def _shift_quarter(yq: tuple[int, int], n: int) -> tuple[int, int]:

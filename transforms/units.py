@@ -25,6 +25,7 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "Rs": "INR", "₽": "RUB", "₺": "TRY", "₫": "VND", "₱": "PHP", "₪": "ILS", "₦": "NGN",
     "₡": "CRC", "₾": "GEL", "₭": "LAK", "ரூ": "LKR", "฿": "THB", "₴": "UAH", "Rp": "IDR",
     "RM": "MYR", "SR": "SAR", "Dh": "AED", "Dhs": "AED", "$": "USD", "＄": "USD",
+    "W": "KRW",  # Korean brokers' won, glued to the amount: "W230,000", "W31.4tn"
 }
 
 # ISO codes (and RMB) written as words; matched case-sensitively except rmb.
