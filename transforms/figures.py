@@ -40,11 +40,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from transforms.dispatch import first_char_dispatch
+from transforms.dispatch import first_char_dispatch, lowered_finditer, lowered_twin
 from transforms.models import Figure
 from transforms.numbers import (
     DIGITS_PATTERN,
     SCALE_PATTERN,
+    SCALE_WORDS,
+    SMALL_WORDS,
     WORDS_PATTERN,
     parse_digits,
     parse_number,
@@ -133,6 +135,7 @@ _MULTIPLE_WORD_RE = re.compile(
     r"|(?P<fold>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold\b)",
     re.IGNORECASE,
 )
+_MULTIPLE_WORD_LOW_RE = lowered_twin(_MULTIPLE_WORD_RE)  # on the lower-cased text: ~4x faster
 _FOLD_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "twenty": 20, "hundred": 100, "thousand": 1000,
@@ -144,13 +147,22 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 # str.lower) plain patterns with a leading character set find the few positions where a
 # number core can start, and literal tests tell when a whole scan cannot match at all.
 _ODD_CASE = ("\u017f", "\u0130", "\u0131")  # long s, dotted I, dotless i
-# every position where _CORE_RE can match: a digit, "." before a digit, or a word start
-# with the first letters of a number word ("a" only before a scale word)
-_CORE_START_RE = re.compile(
-    r"[\d.otfsena](?:(?<=\d)|(?<=\.)(?=\d)|(?<!\w.)(?:(?<=o)(?=ne)|(?<=t)(?=wo|hr|hi|en|we)"
-    r"|(?<=f)(?=ou|iv|if|or)|(?<=s)(?=ix|ev)|(?<=e)(?=ig|le)|(?<=n)(?=in)"
-    r"|(?<=a)(?=[\s-]+[tmblcdh])))"
-)
+def _core_start_re() -> re.Pattern[str]:
+    """Every position where _CORE_RE can match: a digit, "." before a digit, or a word start with
+    a whole number word (built from numbers' word tables; "a" only before a scale word)."""
+    # whole words, not first letters: _CORE_RE.match is not tried at "the", "for", "a big"
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(SMALL_WORDS, key=len, reverse=True):
+        by_first.setdefault(w[0], []).append(re.escape(w[1:]))
+    words = "|".join(f"(?<={first})(?=(?:{'|'.join(rest)})\\b)" for first, rest in by_first.items())
+    scales = "|".join(sorted((re.escape(w) for w in SCALE_WORDS), key=len, reverse=True))
+    firsts = "".join(sorted({*by_first, "a"}))
+    return re.compile(
+        rf"[\d.{firsts}](?:(?<=\d)|(?<=\.)(?=\d)|(?<!\w.)(?:{words}|(?<=a)(?=[\s-]+(?:{scales}))))"
+    )
+
+
+_CORE_START_RE = _core_start_re()
 _MULTIPLE_STEMS = ("doubl", "tripl", "quadrupl", "halv", "twice", "fold")
 _PERCENT_OF_HINT_RE = re.compile(r"cents?\s+of\s")
 
@@ -168,15 +180,16 @@ def _find_cores(text: str, low: str | None) -> Iterator[re.Match[str]]:
     if low is None:
         yield from _CORE_RE.finditer(text)
         return
-    search, match = _CORE_START_RE.search, _CORE_RE.match
+    match = _CORE_RE.match
     pos = 0
-    while (cm := search(low, pos)) is not None:
-        m = match(text, cm.start())
-        if m is None:
-            pos = cm.start() + 1
-            continue
-        yield m
-        pos = m.end()
+    for cm in _CORE_START_RE.finditer(low):  # one scan: every start is one character long
+        start = cm.start()
+        if start < pos:
+            continue  # inside the last core
+        m = match(text, start)
+        if m is not None:
+            yield m
+            pos = m.end()
 
 # "times" is a multiple only with a comparison near it, not a frequency ("called 3 times")
 _TIMES_AFTER_RE = re.compile(
@@ -223,7 +236,23 @@ _QUALIFIER_SYMBOLS = "~≈∼<>≤≥"
 _QUALIFIER_BEFORE_LOW_RE = re.compile(_QUALIFIER_BEFORE_RE.pattern, re.VERBOSE)
 
 
+# _qualifier_before's answers for the last text: the qualifier and the sign of a figure both ask
+_qualifier_last: tuple[str, dict[int, re.Match[str] | None]] = ("", {})
+
+
 def _qualifier_before(text: str, s: int, low: str | None = None) -> re.Match[str] | None:
+    """_QUALIFIER_BEFORE_RE searched in the 40 characters before s (cached for the last text)."""
+    global _qualifier_last
+    last = _qualifier_last  # one read: the pair stays consistent under threads
+    if last[0] is not text:
+        last = _qualifier_last = (text, {})
+    memo = last[1]
+    if s not in memo:
+        memo[s] = _search_qualifier_before(text, s, low)
+    return memo[s]
+
+
+def _search_qualifier_before(text: str, s: int, low: str | None) -> re.Match[str] | None:
     """_QUALIFIER_BEFORE_RE searched in the 40 characters before s, skipping hopeless windows."""
     j = s
     lo = max(0, s - 40)
@@ -440,7 +469,9 @@ def extract_figures(text: str, sentences: SentenceIndex | None = None) -> list[F
     """Return the figures stated in text, sorted by start offset (sentences: text's index, if built)."""
     if sentences is None or sentences.text is not text:
         sentences = SentenceIndex(text)
-    urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)]
+    # the scan costs ~30 us a document; most documents hold no link at all
+    has_link = "http" in text or "www." in text
+    urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)] if has_link else []
     cands: list[_Cand] = []
     url_i = 0
     low = _lowered(text)
@@ -453,7 +484,7 @@ def extract_figures(text: str, sentences: SentenceIndex | None = None) -> list[F
         if cand is not None:
             cands.append(cand)
     if low is None or any(w in low for w in _MULTIPLE_STEMS):
-        cands.extend(_word_multiples(text))
+        cands.extend(_word_multiples(text, low))
     if low is None or _PERCENT_OF_HINT_RE.search(low):
         cands.extend(_percent_of(text, cands))
     cands.sort(key=lambda c: c.start)
@@ -968,10 +999,10 @@ def _bare_multiple_ok(text: str, s: int, e: int, word: str) -> bool:
         re.match(r"\s+(?:in|by|to|from|over|again|year)", text[e:e + 8]) is not None
 
 
-def _word_multiples(text: str) -> list[_Cand]:
+def _word_multiples(text: str, low: str | None = None) -> list[_Cand]:
     """Figures with no digits: "doubled" (2 x), "tripled", "halved", "tenfold"."""
     out = []
-    for m in _MULTIPLE_WORD_RE.finditer(text):
+    for m in lowered_finditer(_MULTIPLE_WORD_RE, _MULTIPLE_WORD_LOW_RE, text, low):
         if m.group("fold"):
             val = Decimal(_FOLD_WORDS[m.group("fold").lower()])
         else:

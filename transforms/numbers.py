@@ -102,10 +102,13 @@ _SCALE_TAIL_RE = re.compile(
 _MINUS_CHARS = "-−–"
 
 
+_PLAIN_DIGITS = re.compile(r"\d*\.?\d+|\d+\.")  # compiled once: parse_digits runs per number
+
+
 def parse_digits(s: str) -> Decimal | None:
     """Parse a digit string with optional thousands separators ("1,234.5") exactly."""
     cleaned = s.replace(",", "").replace("\u202f", "").replace("\xa0", "").strip()
-    if not cleaned or not re.fullmatch(r"\d*\.?\d+|\d+\.", cleaned):
+    if not cleaned or not _PLAIN_DIGITS.fullmatch(cleaned):
         return None
     try:
         return Decimal(cleaned)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from transforms.dispatch import first_char_dispatch, lowered_twin
+from transforms.dispatch import first_char_dispatch, has_case_fold_odd, lowered_twin
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -136,9 +136,7 @@ _PERIOD_SCAN = first_char_dispatch(
         re.VERBOSE,
     )
 )
-# The only characters on which lower-casing and IGNORECASE disagree (İ lower-cases to two
-# characters; ı and ſ match i and s under IGNORECASE): texts holding them take the plain scan.
-_CASE_FOLD_ODD = re.compile("[\u0130\u0131\u017f]")
+# Texts holding İ, ı or ſ (lower-casing and IGNORECASE disagree on them) take the plain scan.
 _lowered_last: tuple[str, str | None] = ("", "")
 _oddities_last: tuple[str, bool] = ("", False)
 _WINDOW_BEFORE = 50
@@ -572,7 +570,7 @@ def _has_case_oddities(text: str) -> bool:
     last = _oddities_last  # one read: the pair stays consistent under threads
     if last[0] is text:
         return last[1]
-    found = _CASE_FOLD_ODD.search(text) is not None
+    found = has_case_fold_odd(text)
     _oddities_last = (text, found)
     return found
 
@@ -584,7 +582,7 @@ def _lowered(text: str) -> str | None:
     if last[0] is text:
         return last[1]
     low: str | None = text.lower()
-    if low is not None and (len(low) != len(text) or _CASE_FOLD_ODD.search(text)):
+    if low is not None and (len(low) != len(text) or has_case_fold_odd(text)):
         low = None
     _lowered_last = (text, low)
     return low

@@ -190,15 +190,18 @@ PHYSICAL_ALT = "|".join(f"(?:{p})" for p, _, _ in PHYSICAL_UNITS)
 PHYSICAL_RES = [(re.compile(rf"(?:{p})\Z"), unit, mult) for p, unit, mult in PHYSICAL_UNITS]
 
 
+_SPACES = re.compile(r"\s+")  # compiled once: the lookups below run per figure
+
+
 def currency_from_symbol(symbol: str) -> str | None:
     """Map a currency symbol as written ("HK$", "Â¥", "c $") to its ISO code."""
-    s = re.sub(r"\s+", " ", symbol.strip())
+    s = _SPACES.sub(" ", symbol.strip())
     return CURRENCY_SYMBOLS.get(s) or CURRENCY_SYMBOLS.get(s.replace(" ", ""))
 
 
 def currency_from_word(word: str) -> str | None:
     """Map a currency word written after a number ("billion yuan" -> "yuan") to its ISO code."""
-    w = re.sub(r"\s+", " ", word.strip())
+    w = _SPACES.sub(" ", word.strip())
     if w in CHINESE_CURRENCY:
         return CHINESE_CURRENCY[w]
     for rx, iso in CURRENCY_WORD_RES:
