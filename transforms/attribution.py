@@ -880,6 +880,7 @@ class _Attributor:
                     not p.baseline
                     and len(p.values) == 1
                     and _REPORT_VALUE.match(p.values[0])
+                    and ".." not in p.values[0]  # a nine-month span is not the quarter a story reports
                     and not _is_future(p.values[0], self.published)  # results cover a past quarter
                 ):
                     report = p.values[0]

@@ -62,6 +62,7 @@ _PERIOD = re.compile(
   | (?P<cy>\bCY\s*['’]?(?P<cyy>{_Y}|\d{{2}})\b)
   | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_Y}|\d{{2}})\b)
   | (?P<qended>\b(?:the\s+|its\s+)?(?:(?:fiscal\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?)?(?:quarter|three\s+months|three-month\s+period)\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<qem>{_MONTH})\b\.?(?:\s+(?P<qed>[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<qey>{_Y})\b)?)
+  | (?P<mspan>\b(?P<msa>{_MONTH})\s*[-–]\s*(?P<msb>{_MONTH})\s+(?:period|half|months)\b(?:\s+(?:of\s+)?(?P<msy>{_Y})\b)?)
   | (?P<ytdended>\b(?:the\s+)?(?P<yten>six|nine|twelve)\s+months\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<ytem>{_MONTH})\b\.?(?:\s+(?P<yted>[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<ytey>{_Y})\b)?)
   | (?P<fqbare>\b(?:the\s+|its\s+|their\s+)?fiscal\s+(?P<fbord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter\b)
   | (?P<ytd>\b(?:the\s+|its\s+)?first\s+(?P<ytdn>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01])\s+(?P<ytdu>quarters|months)(?:\s+of\s+(?:(?P<ytdfy>fiscal\s+(?:year\s+)?|FY\s*)(?P<ytdfyy>{_Y}|\d{{2}})|(?P<ytdy>{_Y})|{_RELYEAR}|the\s+year))?)
@@ -247,6 +248,24 @@ def find_periods(
                 values = (_quarter_ending(closed_y, closed_m, fiscal_end),)
                 if fiscal_end == 12:
                     ctx_year, ctx_quarter = y, (y, (month - 1) // 3 + 1)
+        elif kind == "mspan":
+            # "for the April-December period": the quarters from one month through the other
+            if not (_MONTH_CASED.match(g["msa"]) and _MONTH_CASED.match(g["msb"])):
+                continue
+            first_m, last_m = month_number(g["msa"]), month_number(g["msb"])
+            months = (last_m - first_m) % 12 + 1
+            if months % 3 == 0 and (first_m - 1) % 3 == (fiscal_end % 3):
+                y = int(g["msy"]) if g["msy"] else _year_of_recent_month(last_m, published, ctx_year)
+                if y:
+                    last = _quarter_ending(y, last_m, fiscal_end)
+                    first = _quarters_back(last, months // 3 - 1)
+                    year_part, q = last.rsplit("-Q", 1)
+                    if months == 6 and q in {"2", "4"}:
+                        values = (f"{year_part}-H{int(q) // 2}",)  # "the January-June half"
+                    elif months == 12 and q == "4":
+                        values = (year_part,)
+                    else:
+                        values = (last,) if first == last else (f"{first}..{last}",)
         elif kind == "ytdended":
             # "Nine Months Ended August 2, 2026": the fiscal year's quarters up to that one
             if not _MONTH_CASED.match(g["ytem"]):
