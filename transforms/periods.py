@@ -259,10 +259,10 @@ def find_periods(
                 if y:
                     last = _quarter_ending(y, last_m, fiscal_end)
                     first = _quarters_back(last, months // 3 - 1)
-                    year_part, q = last.rsplit("-Q", 1)
-                    if months == 6 and q in {"2", "4"}:
-                        values = (f"{year_part}-H{int(q) // 2}",)  # "the January-June half"
-                    elif months == 12 and q == "4":
+                    year_part, last_q = last.rsplit("-Q", 1)
+                    if months == 6 and last_q in {"2", "4"}:
+                        values = (f"{year_part}-H{int(last_q) // 2}",)  # "the January-June half"
+                    elif months == 12 and last_q == "4":
                         values = (year_part,)
                     else:
                         values = (last,) if first == last else (f"{first}..{last}",)
