@@ -47,7 +47,7 @@ class RuleSettings:
 
     # Metrics with one true value per entity and period: others (models, parameters) list many.
     single_valued_metrics: frozenset[str] = frozenset({
-        "revenue", "ai_revenue", "gross_profit", "operating_profit", "net_profit", "eps",
+        "revenue", "ai_revenue", "gross_profit", "operating_profit", "ebitda", "net_profit", "eps",
         "expenses", "capex", "investment", "buyback", "market_size", "market_share",
         "market_cap", "valuation", "users", "commission_rate",
     })  # fmt: skip

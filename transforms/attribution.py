@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, timedelta
 
-from transforms.dispatch import first_char_dispatch, lowered_twin
+from transforms.dispatch import first_char_dispatch, has_case_fold_odd, lowered_search, lowered_twin
 from transforms.entities import EntityCatalog, Mention, names_as_written
 from transforms.models import Figure
-from transforms.periods import PeriodMention, coarsen_to_month, find_periods
+from transforms.numbers import SMALL_WORDS
+from transforms.periods import PeriodMention, coarsen_to_month, find_periods, month_number
 from transforms.sentences import SentenceIndex
 from transforms.tables import TableCell, table_cells
 
@@ -27,7 +28,9 @@ _METRIC_CUES: list[tuple[str, str]] = [
     (
         "ai_revenue",
         r"AI[- ]related\s+revenues?|AI\s+revenues?|revenues?\s+from\s+(?:its\s+|the\s+)?(?:[\w-]+\s+){0,3}?AI\b"
-        r"|AI[- ](?:driven|product)\s+revenues?",
+        r"|AI[- ](?:driven|product)\s+revenues?"
+        # "AI semiconductor revenue", "AI cloud revenue": an AI line of business
+        r"|AI\s+(?:semiconductor|chip|infrastructure|services?|solutions?|products?|computing)\s+revenues?",
     ),
     (
         "capex",
@@ -52,10 +55,15 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ("cash", r"cash\s+(?:and\s+(?:cash\s+)?(?:equivalents|investments)|pile|on\s+hand|reserves?|position)"),
     ("debt", r"\bdebt\b|borrowings?|bonds?\s+(?:sale|issue|offering)s?"),
     ("inventory", r"inventor(?:y|ies)"),
-    ("orders", r"\borders\b|bookings|order\s+intake"),
+    (
+        "orders",
+        r"\borders\b|bookings|order\s+intake|total\s+contract\s+value|\bTCV\b|contracts?\b(?!\s+(?:chipmaker|manufactur\w*|prices?))"
+        r"|agreements?\b|deals?\b(?=\s+(?:with|to|for|worth|valued)\b)|(?<=\s)deals?\s+worth",
+    ),
     (
         "stock_price",
-        r"(?:offer|IPO|listing|issue|opening|closing|reference)\s+price|\bPT\b|price\s+objective"
+        r"(?:offer|IPO|listing|issue|opening|closing|reference)\s+price|\bPT\b|\bTP\b|price\s+objective"
+        r"|priced\s+(?:[\d.,]+\s+(?:million\s+|billion\s+)?)?(?:shares|ADSs?|H\s+shares)\s+at"
         r"|(?:opened|closed|ended|finished|priced)\s+(?:trading\s+)?at"
         r"|(?:trading|market|stock\s+market|listing)\s+debut|debut\b|first\s+(?:trading\s+)?(?:day|session)\s+of\s+trading",
     ),
@@ -77,13 +85,19 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     ("eps", r"earnings\s+per\s+(?:share|ADS)|\bEPS\b|per\s+ADS"),
     ("gross_margin", r"gross\s+margins?"),
+    ("ebitda_margin", r"EBITDA\s+margins?"),
     ("operating_margin", r"operating\s+margins?|EBITA?\s+margins?"),
     ("net_margin", r"net\s+(?:profit\s+)?margins?"),
     ("operating_margin", r"(?:a|the|its|their|of|for|with)\s+margins?\b|(?<=\s)margins?\s+(?:of|was|were|at|rose|fell|widened|narrowed)\b"),
     ("gross_profit", r"gross\s+profits?"),
     (
         "operating_profit",
-        r"operating\s+(?:profits?|income|earnings|loss(?:es)?)|adjusted\s+EBITA|EBITDA|EBITA|EBIT",
+        r"operating\s+(?:profits?|income|earnings|loss(?:es)?)|adjusted\s+EBITA|EBITA|EBIT\b"
+        r"|(?<![\w-])OP\b(?!-)",  # a Korean or Japanese broker's operating profit
+    ),
+    (
+        "ebitda",
+        r"EBITDA",
     ),
     (
         "net_profit",
@@ -108,6 +122,11 @@ _METRIC_CUES: list[tuple[str, str]] = [
         r"energy(?:\s+consumption)?|power\s+consumption|electricity|power\s+capacity|gigawatts?|megawatts?",
     ),
     (
+        "price",
+        r"\bASPs?\b|average\s+selling\s+prices?|(?:contract|spot|selling|blended|list|wafer|memory|DRAM|NAND|HBM"
+        r"|chip|GPU|H100|H200|B200|server)\s+prices?",
+    ),
+    (
         "cost",
         r"deployment\s+costs?|training\s+costs?|inference\s+costs?|costs?|prices?|priced|pricing|cheaper"
         r"|charg(?:ed|ing)\b",
@@ -122,7 +141,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ("gmv", r"\bGMV\b|gross\s+merchandise\s+(?:value|volume)"),
     ("deliveries", r"deliveries|delivered"),
     ("shipments", r"shipments|shipped"),
-    ("revenue", r"revenues?|sales|top\s+line|\bARR\b|annual(?:i[sz]ed)?\s+recurring\s+revenue"),
+    ("revenue", r"revenues?|sales|top\s+line|\bARR\b|annual(?:i[sz]ed)?\s+recurring\s+revenue|run[- ]rate"),
     (
         "expenses",
         r"expenses|charges?|write-?downs?|impairments?|opex|operating\s+costs|R&D|depreciation|amorti[sz]ation"
@@ -134,8 +153,8 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     (
         "investment",
-        r"invest\w*|funding|financing|fund(?:raising)?\s+round|stake|put\s+in"
-        r"|(?:contributed|rais(?:e|es|ed|ing))(?=\s+(?:about\s+|around\s+|roughly\s+|some\s+|more\s+than\s+|over\s+)?"
+        r"invest\w*|funding|financing|fund(?:raising)?\s+round|stake|put\s+in|Series\s+[A-L]\b(?:\s+round)?"
+        r"|(?:contributed|rais(?:e|es|ed|ing)|seek(?:s|ing)?)(?=\s+(?:about\s+|around\s+|roughly\s+|some\s+|more\s+than\s+|over\s+|up\s+to\s+)?"
         r"(?:(?:US|HK)?[$€£¥]|RMB|\d[\d.,]*\s*(?:billion|million|trillion|bn|mn)\b))",
     ),
     (
@@ -199,7 +218,7 @@ _COUNT_NOUNS: list[tuple[str, str]] = [
     ("gpu_hours", r"(?:[\w-]+\s+){0,2}?GPU[- ]hours?"),
     (
         "gpus",
-        r"(?:(?:pieces|units)\s+of\s+)?(?:[A-Z0-9][\w-]*\s+){0,3}?(?:GPUs?|[A-Z]{1,2}\d{2,4}s?\b(?!\s+GPU[- ]hours?)"
+        r"(?:(?:pieces|units)\s+of\s+)?(?:[A-Z0-9][\w-]*\s+){0,3}?(?:[GTNX]PUs?|[A-Z]{1,2}\d{2,4}s?\b(?!\s+GPU[- ]hours?)"
         r"|chips?|accelerators?|graphics\s+cards?|processors?)",
     ),
     ("cities", r"(?:more\s+|new\s+|other\s+)?cities"),
@@ -210,7 +229,7 @@ _COUNT_NOUNS: list[tuple[str, str]] = [
     ("users", r"(?:[\w-]+\s+){0,2}?(?:users|subscribers|MAUs?|DAUs?|creators)"),
     ("deliveries", r"(?:[\w-]+\s+){0,1}?(?:deliveries|vehicles|cars|EVs)\b"),
     ("downloads", r"downloads?"),
-    ("rides", r"rides|trips"),
+    ("rides", r"(?:[\w-]+\s+){0,2}?(?:rides|trips)"),
     ("employees", r"employees|staff|workers|people(?!\s+(?:familiar|close|with|who|said|briefed|told))"),
     ("analysts", r"analysts"),
     ("customers", r"(?:[\w-]+\s+){0,1}?(?:customers|clients)"),
@@ -273,7 +292,7 @@ _BUSINESS_GROWTH = re.compile(
     _I,
 )
 _PER_UNIT = re.compile(
-    r"\s*(?:per|a|an|/|for\s+(?:every|each))\s+(?:(?P<share>share|ADS|ADR)\b|(?:thousand\s+|million\s+|1,?000\s+|1\s+million\s+)?"
+    r"\s*(?:per|a|an|/|for\s+(?:every|each))\s+(?:(?:common\s+|ordinary\s+|diluted\s+)?(?P<share>share|ADS|ADR)\b|(?:thousand\s+|million\s+|1,?000\s+|1\s+million\s+)?"
     r"(?:(?:input|output|cached|GPU|[\w-]+)\s+){0,2}?(?:tokens?|tok|hours?|GPU|month|year|user|seat|image|minute|second|query|call|unit|kilowatt[- ]hour|kilowatt|kWh|MWh|GB|TB|chip)\b(?!\s+(?:earlier|ago|before|later)\b))",
     _I,
 )
@@ -305,6 +324,7 @@ _LEVEL_METRICS = frozenset(
         "gross_margin",
         "operating_margin",
         "net_margin",
+        "ebitda_margin",
         "fx_rate",
         "adoption",
     }
@@ -341,6 +361,7 @@ _DAILY_METRICS = frozenset({"stock_price", "market_cap", "fx_rate"})
 # not a quarter carried from an earlier sentence.
 _AS_OF_NOW = re.compile(r"\b(?:now|currently|to\s+date|at\s+present|as\s+of\s+today)\b", _I)
 # Attributes of a thing rather than amounts of a period: no period is guessed for them.
+_INTRINSIC_METRICS = frozenset({"parameters", "memory", "benchmark_score", "context_window"})
 _TIMELESS_METRICS = frozenset(
     {"parameters", "tokens", "models", "benchmark_score", "context_window", "gpus", "energy"}
 )
@@ -362,8 +383,9 @@ _ADOPTION_VERB = re.compile(
     _I,
 )
 _MARKET_PHRASE = re.compile(
-    r"(?:(?P<reg1>Mainland\s+China|China|Chinese|[Gg]lobal|[Ww]orldwide|US|U\.S\.|American|Asia[- ]Pacific|domestic)(?:['’]s)?\s+)?"
-    r"(?P<body>(?:[A-Za-z][\w-]*\s+){0,5}?)[Mm]arket\b"
+    r"(?:(?P<reg1>Mainland\s+China|China|Chinese|[Gg]lobal|[Ww]orldwide|US|U\.S\.|American|Asia[- ]Pacific|domestic"
+    r"|Japan(?:ese)?|(?:South\s+)?Korea(?:n)?|India(?:n)?|Europe(?:an)?|Taiwan(?:ese)?|Southeast\s+Asia(?:n)?)(?:['’]s)?\s+)?"
+    r"(?P<body>(?<![\w'’])(?:[A-Za-z][\w-]*\s+){0,5}?)[Mm]arket\b"
     r"(?:\s+in\s+(?P<reg2>China|the\s+US|the\s+U\.S\.|Asia[- ]Pacific|the\s+world|Europe|Japan|India))?"
 )
 _MARKET_STOP = frozenset(
@@ -415,8 +437,12 @@ _REGION = {"china": "China", "chinese": "China", "domestic": "China", "global": 
            "worldwide": "worldwide", "the world": "Global", "us": "US", "u.s.": "US", "the us": "US",
            "the u.s.": "US", "american": "US", "asia-pacific": "Asia-Pacific",
            "asia pacific": "Asia-Pacific", "europe": "Europe", "japan": "Japan", "india": "India",
-           "mainland china": "Mainland China"}  # fmt: skip
+           "mainland china": "Mainland China", "japanese": "Japan", "korea": "South Korea",
+           "south korea": "South Korea", "korean": "South Korea", "indian": "India", "european": "Europe",
+           "taiwan": "Taiwan", "taiwanese": "Taiwan", "southeast asia": "Southeast Asia",
+           "southeast asian": "Southeast Asia"}  # fmt: skip
 
+_WORLD = frozenset({"global", "worldwide"})
 _ATTACHED_GAP = re.compile(
     r"(?:['’]s)?\s*(?:with|has|had|have|of|at|:|,)?\s*(?:only\s+|about\s+|around\s+|over\s+|nearly\s+|"
     r"some\s+|more\s+than\s+|up\s+to\s+)?",
@@ -425,8 +451,11 @@ _ATTACHED_GAP = re.compile(
 _LIST_GAP = re.compile(
     r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|to\s+|-|–|versus\s+|vs\.?\s+)\s*$", _I
 )
+# [;:—] | \.\s | ,\s+(?:while|...): the first character is read once from one class and the
+# alternative picked by a lookbehind, so the engine skips to those characters (~2.4x faster scan)
 _CLAUSE_BREAK = re.compile(
-    r"[;:—]|\.\s|,\s+(?:while|whereas|but|saying|said|adding|according|and\s+(?=[A-Z]))", _I
+    r"[;:—.,](?:(?<=[;:—])|(?<=\.)\s|(?<=,)\s+(?:while|whereas|but|saying|said|adding|according|and\s+(?=[A-Z])))",
+    _I,
 )
 
 
@@ -435,7 +464,7 @@ _CLAUSE_BREAK = re.compile(
 _ASIDE = re.compile(
     r"\([^()\n]{0,120}\)"
     r"|[ \t][-–—][ \t][^-–—\n]{1,120}?[ \t][-–—][ \t]"
-    r"|,\s+(?:which|who|whose|where)\b[^,;\n]{0,150},"
+    r"|,\s+(?:(?:in|of|to|for|with|by|from)\s+)?(?:which|who|whom|whose|where)\b(?:[^,;.!?\n]|[.!?](?!\s)){0,150},"  # within its sentence
     # the comma sits outside the group so that every alternative opens with a literal (faster scan)
     r"|,(?P<appos>\s+(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+(?:[\w-]+\s+){0,2}[\w-]+,)"
 )
@@ -444,8 +473,8 @@ _MAKER_AFTER = re.compile(
 )
 # Metrics a company reports for a period: a product named in an earlier sentence is not their owner.
 _FINANCIAL = frozenset(
-    {"revenue", "ai_revenue", "gross_profit", "operating_profit", "net_profit", "eps", "expenses",
-     "capex", "buyback", "dividend", "gross_margin", "operating_margin", "net_margin",
+    {"revenue", "ai_revenue", "gross_profit", "operating_profit", "ebitda", "net_profit", "eps", "expenses",
+     "capex", "buyback", "dividend", "gross_margin", "operating_margin", "net_margin", "ebitda_margin",
      "stock_price", "market_cap", "valuation", "investment"}
 )  # fmt: skip
 _MOVE_BEFORE = re.compile(
@@ -469,12 +498,15 @@ _TIMES_OVER_TIME = re.compile(
     r"|what\s+it\s+was|(?:its|the)\s+(?:[\w-]+\s+){0,2}?(?:IPO\s+price|offer\s+price|valuation\s+of\s+the\s+(?:last|previous|prior)))",
     _I,
 )
+_IN_THE_QUARTER = re.compile(r"\b(?:in|during|for)\s+the\s+quarter\b(?!['’])", _I)
 _THE_QUARTER = re.compile(
     r"\b(?:in|during|for|at)\s+the\s+(?:quarter|period|half)\b|\bquarter[- ]end\b|\bthe\s+quarter['’]s\b", _I
 )
 _RESULTS = re.compile(
     r"\b(?:results|reported|reports|earnings|revenue|profit|quarterly|quarter|financial\s+report)\b", _I
 )
+_IN_PERIOD_BEFORE = re.compile(r"\b(?:in|for|during|over)\s+(?:the\s+)?$", _I)
+_REPORT_OR_YEAR = re.compile(r"\d{4}(?:-[QH]\d)?")
 _REPORT_VALUE = re.compile(r"(?:FY)?\d{4}-[QH]\d(?:\.\.(?:FY)?\d{4}-[QH]\d)?$")
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _SESSION_WORD = re.compile(
@@ -511,6 +543,21 @@ _CHANGE_IN = re.compile(
     _I,
 )
 _PRONOUN_START = re.compile(r"[\"“‘']?(?:It|Its|It['’]s)\s")
+_LISTED_METRICS = frozenset({"stock_price", "market_cap", "eps", "dividend", "buyback"})
+_MARKET_VOLUME_METRICS = frozenset({"shipments", "gpus", "users", "deliveries", "market_size", "energy"})
+_SHIPPED_BEFORE = re.compile(r"\b(?:shipped|ships|ship|shipping|delivered|delivers|deliver|shipments\s+of)\b[^.;,]*$", _I)
+_TO_LEVEL_GAP = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?to\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|more\s+than\s+|over\s+|some\s+)?"
+)
+_OVERNIGHT = re.compile(r"\bovernight\b", _I)
+_CAGR = re.compile(r"compound\s+annual|\bCAGR\b", _I)
+_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
+_YEAR_IN = re.compile(r"(?<![\d.,-])(?:19|20)\d{2}(?![\d%])")
+_YEARS_THROUGH = re.compile(
+    r"over\s+the\s+(?:next\s+|past\s+)?(?P<n>\w+)\s+years\s+(?:through|to|until|ending(?:\s+in)?)\s+"
+    r"(?:the\s+end\s+of\s+)?(?P<y>(?:19|20)\d{2})",
+    _I,
+)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?$", _I)
 _TO_BEFORE = re.compile(r"\bto\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|a\s+record\s+)?$", _I)
 _YOY = re.compile(
@@ -535,15 +582,13 @@ _MARGIN_OF = {
     "gross_margin": "gross_profit",
     "operating_margin": "operating_profit",
     "net_margin": "net_profit",
+    "ebitda_margin": "ebitda",
 }
 _COUNT_METRICS = frozenset({"gpu_hours", "tokens", "users", "parameters", "gpus", "downloads"})
 _TRADING_METRICS = frozenset({"stock_price", "market_cap", "fx_rate", "turnover", "net_inflow"})
 # Lower-cased twins of per-figure searches, run case-sensitively over the lower-cased document.
 _MOVE_BEFORE_LOWER = first_char_dispatch(re.compile(_MOVE_BEFORE.pattern.lower()))
 _PRICE_TARGET_LOWER = re.compile(_PRICE_TARGET.pattern.lower())
-# The only characters on which lower-casing and IGNORECASE disagree (İ lower-cases to two
-# characters; ı and ſ match i and s under IGNORECASE): documents holding them use the plain text.
-_CASE_FOLD_ODD = re.compile("[\u0130\u0131\u017f]")
 
 
 # Precompiled here rather than inline: the per-figure code runs them thousands of times per batch.
@@ -555,7 +600,7 @@ _TRADING_WORDS = re.compile(
 _MODELS_WORD = re.compile(r"\bmodels?\b", _I)
 _POST_CUE_GAP = re.compile(r"(?:\s*(?:[A-Za-z-]+|\d{4})){0,3}\s*")
 _POST_CUE_STOP = re.compile(
-    r"\b(?:of|and|or|to|with|than|for|while|as|that|which|from)\b|\bin\s+(?:a|an|the)\b", _I
+    r"\b(?:of|and|or|to|with|than|for|while|as|that|which|from|at)\b|\bin\s+(?:a|an|the)\b", _I
 )
 _POST_CUE_CHANGE = re.compile(
     r"\s*(?:(?:increase|rise|growth|gain|jump|decline|drop|fall)\s+in|(?:hit|boost|blow|drag)\s+(?:to|on))"
@@ -610,6 +655,21 @@ _LEADING_NUMBER = re.compile(
     r"thousands?|tens|millions?)\b(?:\s+(?:of|hundred|thousand|million|billion))?",
     _I,
 )
+_MONTH_NAME = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
+_FISCAL_END_STATED = re.compile(
+    rf"\b(?:fiscal|financial|business)\s+years?\s+(?:that\s+)?(?:end(?:s|ed|ing)?|to|through|closing)\s+"
+    rf"(?:in\s+|on\s+)?(?P<end>{_MONTH_NAME})"
+    rf"|\b(?P<h1>{_MONTH_NAME})\s*[-–]\s*{_MONTH_NAME}\s+(?:first\s+half|half[- ]year|H1|1H)\b",
+    _I,
+)
+# Searched once per document: the lower-cased scan without groups, grouped by first character
+# (transforms.dispatch), finds it ~10x faster; the hit is matched again for its groups.
+_FISCAL_END_STATED_SCAN = first_char_dispatch(
+    re.compile(re.sub(r"\(\?P<\w+>", "(?:", lowered_twin(_FISCAL_END_STATED).pattern))
+)
 _PERIOD_VALUE = re.compile(r"(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2}))(?:-\d{2})?)?")
 
 
@@ -661,7 +721,8 @@ class _Attributor:
     ) -> None:
         self.text = text
         low = text.lower()
-        self.low = low if len(low) == len(text) and not _CASE_FOLD_ODD.search(text) else None
+        # documents holding İ, ı or ſ (lower() and IGNORECASE disagree on them) use the plain text
+        self.low = low if len(low) == len(text) and not has_case_fold_odd(text) else None
         self.catalog = catalog
         self.figures = sorted(figures, key=lambda f: (f.start, f.end))
         self.published = published
@@ -677,6 +738,7 @@ class _Attributor:
         self.table_starts = [c.start for c in self.table_cells]
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._trading_cache: dict[int, bool] = {}
+        self._regional: dict[str, str] | None = None
         self._sentences: dict[int, _Sentence] = {}
         self._periods: dict[int, list[PeriodMention]] = {}
         self._kind_cache: dict[
@@ -692,7 +754,8 @@ class _Attributor:
         ]
         lead_end = self._lead_end()
         self.subject = self._find_subject(lead_end)
-        self.fiscal_end = catalog.fiscal_year_end(self.subject) if self.subject else 12
+        self.stated_fiscal_end = _stated_fiscal_end(text, self.low)
+        self.fiscal_end = self._fiscal_end_for(self.subject)
         self.sections = self._find_sections()
         self.section_starts = [s for s, _, _ in self.sections]
         self.report_period, self.trading_day = self._document_periods(lead_end)
@@ -757,12 +820,21 @@ class _Attributor:
             return self.sections[i][2]
         return self.subject
 
+    def _fiscal_end_for(self, name: str | None) -> int:
+        """A company's fiscal year-end month: the watchlist's, else the one the text states for its subject."""
+        ent = self.catalog.get(name) if name else None
+        if ent is not None and ent.fiscal_year_end:
+            return ent.fiscal_year_end
+        if self.stated_fiscal_end and (name is None or name == getattr(self, "subject", None)):
+            return self.stated_fiscal_end
+        return 12
+
     def _find_sentence_periods(self, start: int, end: int) -> list[PeriodMention]:
         """Periods of a sentence, each read on the fiscal calendar of the company named before it."""
         subject = self._subject_at(start)
-        default = self.catalog.fiscal_year_end(subject) if subject else 12
+        default = self._fiscal_end_for(subject)
         marks = [
-            (m.start, self.catalog.fiscal_year_end(m.canonical))
+            (m.start, self._fiscal_end_for(m.canonical))
             for m in self._mentions_between(start, end)
             if m.kind == "company" and m.known
         ]
@@ -802,10 +874,13 @@ class _Attributor:
             for p in wide:
                 if p.start >= lead_end and not self._names_subject(p.start):
                     continue  # past the lead: only the subject's (or its unit's) own quarter
+                if self.subject is None and p.values and p.values[0].startswith("FY"):
+                    continue  # a market report runs on calendar time, not a vendor's fiscal year
                 if (
                     not p.baseline
                     and len(p.values) == 1
                     and _REPORT_VALUE.match(p.values[0])
+                    and ".." not in p.values[0]  # a nine-month span is not the quarter a story reports
                     and not _is_future(p.values[0], self.published)  # results cover a past quarter
                 ):
                     report = p.values[0]
@@ -824,7 +899,23 @@ class _Attributor:
                 day = (relative or dated)[0].values[0]
             if day is None:
                 day = self.published.isoformat()
+        self.lead_period = self._lead_period(lead) if report is None and self.subject is None else None
         return report, day
+
+    def _lead_period(self, lead: list[PeriodMention]) -> str | None:
+        """The one past year or quarter a story without a subject company reports on in its lead."""
+        found = {
+            p.values[0]
+            for p in lead
+            if not p.baseline
+            and len(p.values) == 1
+            and p.precision != "day"
+            and _REPORT_OR_YEAR.fullmatch(p.values[0])
+            and not _is_future(p.values[0], self.published)
+            # "shipped 4.12 million units in 2025", not "the Yunqi Conference 2025"
+            and _IN_PERIOD_BEFORE.search(self.text, max(0, p.start - 12), p.start)
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _names_subject(self, pos: int) -> bool:
         """Whether the sentence holding pos names the document's subject or one of its units."""
@@ -903,6 +994,17 @@ class _Attributor:
         if sent is None:
             s, e = self.spans[idx]
             periods = self.sentence_periods(idx)
+            if self.report_period and periods and _IN_THE_QUARTER.search(self.text, s, e):
+                # "Capex was $1.9 billion in the quarter and $4.6 billion year to date": "the
+                # quarter" is a period mention too, the one the results story reports
+                periods = sorted(
+                    periods
+                    + [
+                        PeriodMention(m.start(), m.end(), (self.report_period,), False, "period")
+                        for m in _IN_THE_QUARTER.finditer(self.text, s, e)
+                    ],
+                    key=lambda p: p.start,
+                )
             low = self.text[s:e].lower()
             if len(low) == e - s:  # lower() kept every offset
                 cues = [(s + cs, s + ce, metric) for cs, ce, metric in _scan_cues(low)]
@@ -933,6 +1035,7 @@ class _Attributor:
     def run(self) -> list[Figure]:
         out: list[Figure] = []
         seen: dict[tuple[str, float], Figure] = {}
+        uncued: list[int] = []  # changes no cue named: "will triple to about 4.5 GW"
         for k, fig in enumerate(self.figures):
             si = self.sentence_index(fig.start)
             sent = self.sentence(si)
@@ -987,6 +1090,7 @@ class _Attributor:
                 and (prev.unit in _NON_MONEY) == (fig.unit in _NON_MONEY)
                 and _ESTIMATE_WORDS.search(self.text, sent.start, sent.end)
                 and not _PARA_BREAK.search(self.text, prev.end, fig.start)
+                and not self._changes_to_next(k)
             ):
                 metric = prev.metric  # "... revenue of $58 billion. Analysts on average expected $59.4 billion."
             basis = self._basis(fig, k, sent, metric)
@@ -999,8 +1103,10 @@ class _Attributor:
             entity = self._entity(fig, k, si, sent, metric, subject)
             if entity is None and earlier is not None and not cue_found:
                 entity = earlier.entity
-            if entity is None and metric not in {"market_size", "market_share"}:
+            if entity is None:
                 entity = subject
+            if metric in _LISTED_METRICS and subject and self._is_product(entity):
+                entity = subject  # a share price or dividend is a listed company's, not its product's
             kind = self._kind(fig, sent)
             period = self._period(fig, k, si, sent, metric, earlier, basis, kind)
             if (
@@ -1016,11 +1122,18 @@ class _Attributor:
                 # "rose 66% on-year ..., while net profit rose to 15.28 trillion won from 8.01
                 # trillion won": the base of a year-on-year comparison is the year before
                 period = _year_before(period)
+            if fig.unit == "%" and _CAGR.search(self.text, sent.start, sent.end):
+                basis, period = "change", _growth_span(self.text[sent.start : sent.end], period)
             if metric in {"revenue", "other"} and fig.unit not in {"count", "x", "pp"}:
                 # "Vendor revenue in the worldwide server market grew 61.3%": a market's size
                 market = self._market_in_clause(sent, fig.start)
                 if market:
                     metric, entity = "market_size", market
+            elif metric in _MARKET_VOLUME_METRICS:
+                # "China's AI accelerator market shipped 4.12 million units": the market's own volume
+                market = self._market_in_clause(sent, fig.start)
+                if market:
+                    entity = market
             cell = self._table_cell(fig)
             if cell is not None:
                 metric, basis, entity, period = self._from_table(fig, cell, metric, basis, entity, period)
@@ -1034,10 +1147,23 @@ class _Attributor:
             if entity is not None:
                 entity = self.as_written.get(entity, entity)
             new = _with_attributes(fig, metric, basis, entity, period, kind)
+            if metric == "other" and not cue_found and basis == "change" and self._changes_to_next(k):
+                uncued.append(len(out))
             out.append(new)
             if fig.unit not in {"%", "pp", "x", "count"}:
                 seen.setdefault((fig.unit, round(fig.value, 6)), new)
+        for i in uncued:
+            # a change "to" the level after it measures what that level measures
+            f, nxt = out[i], out[i + 1]
+            if nxt.metric not in {None, "other"}:
+                out[i] = _with_attributes(f, nxt.metric, f.basis, f.entity, f.period, f.kind)
         return out
+
+    def _changes_to_next(self, k: int) -> bool:
+        """Whether figure k is a change "to" the figure after it ("will triple to about 4.5 GW")."""
+        return k + 1 < len(self.figures) and bool(
+            _TO_LEVEL_GAP.fullmatch(self.text, self.figures[k].end, self.figures[k + 1].start)
+        )
 
     def _table_cell(self, fig: Figure) -> TableCell | None:
         """The Markdown table cell a figure stands in, if any."""
@@ -1053,20 +1179,27 @@ class _Attributor:
         """A table cell's attributes: the column header says what and when, the row label who."""
         header_cues = _scan_cues(cell.header.lower()) if cell.header.isascii() else []
         label_cues = _scan_cues(cell.label.lower()) if cell.label.isascii() else []
+        grows_row_above = cell.aligned and not label_cues and bool(_GROWTH_HEADER.search(cell.label))
         if fig.unit in _UNIT_METRIC:
             pass
         elif header_cues:
             metric = header_cues[-1][2]  # the head noun comes last: "Revenue share" is a share
         elif label_cues:
             metric = label_cues[0][2]  # a statement's rows: "Revenue | 5.1 | 4.2"
+        elif _GROWTH_HEADER.search(cell.header):
+            metric = self._level_column_metric(cell) or metric  # "| 2025 shipments | YoY growth |"
+        elif grows_row_above:
+            metric = self._row_above_metric(cell) or metric  # "Revenue ... / Y/Y Growth  11% to 12%"
+        elif cell.aligned:
+            metric = self._total_row_metric(cell) or metric  # "Networking ... / Total revenue ..."
         if fig.unit in {"%", "pp"}:
-            if _GROWTH_HEADER.search(cell.header) or fig.unit == "pp":
+            if _GROWTH_HEADER.search(cell.header) or fig.unit == "pp" or grows_row_above:
                 basis = "change"
             elif metric in _LEVEL_METRICS:
                 basis = "level"
         elif fig.unit not in {"x"}:
             basis = "level"
-        named = self._row_entity(cell) if not label_cues else None
+        named = self._row_entity(cell) if not label_cues and not grows_row_above else None
         if named is None:
             named = self._mention_in(cell.header_start, cell.header_start + len(cell.header) + 4)
         if named is not None:
@@ -1077,6 +1210,46 @@ class _Attributor:
         if found and found[0].values:
             period = found[0].values[0]
         return metric, basis, entity, period
+
+    def _level_column_metric(self, cell: TableCell) -> str | None:
+        """The metric of the first column of the row whose header names one (what a growth column grows)."""
+        i = bisect_left(self.table_starts, cell.label_start)
+        while i < len(self.table_cells) and self.table_cells[i].label_start == cell.label_start:
+            other = self.table_cells[i]
+            if other.column < cell.column and other.header.isascii():
+                cues = _scan_cues(other.header.lower())
+                if cues:
+                    return cues[-1][2]
+            i += 1
+        return None
+
+    def _row_above_metric(self, cell: TableCell) -> str | None:
+        """The metric the nearest row above names in its label (what a growth row grows)."""
+        i = bisect_left(self.table_starts, cell.label_start) - 1
+        while i >= 0 and self.table_cells[i].table_start == cell.table_start:
+            other = self.table_cells[i]
+            if other.label_start < cell.label_start and other.label.isascii():
+                cues = _scan_cues(other.label.lower())
+                if cues:
+                    return cues[0][2]
+            i -= 1
+        return None
+
+    def _total_row_metric(self, cell: TableCell) -> str | None:
+        """The metric of the "Total ..." row below a statement's line item (a segment's revenue)."""
+        i = bisect_right(self.table_starts, cell.start)
+        while i < len(self.table_cells) and self.table_cells[i].table_start == cell.table_start:
+            other = self.table_cells[i]
+            if other.label_start > cell.label_start and other.label.isascii():
+                cues = _scan_cues(other.label.lower())
+                if cues:
+                    return cues[0][2] if other.label.lower().startswith("total") else None
+            i += 1
+        return None
+
+    def _is_product(self, name: str | None) -> bool:
+        ent = self.catalog.get(name) if name else None
+        return ent is not None and ent.kind == "product"
 
     def _row_entity(self, cell: TableCell) -> str | None:
         """The entity a table row is about: its label, a listed name or a name-like label."""
@@ -1118,10 +1291,14 @@ class _Attributor:
         """Return the metric and whether a cue in the sentence gave it."""
         if fig.unit in _UNIT_METRIC:
             return _UNIT_METRIC[fig.unit], True
+        if fig.unit == "h" and "GPU" in fig.surface:
+            return "gpu_hours", True  # "2.788 million H800 GPU hours"
         g0, g1 = self.groups[k]
         first, last = self.figures[g0], self.figures[g1]
         if fig.unit == "count":
             noun = self._count_noun(fig)
+            if noun == "gpus" and _SHIPPED_BEFORE.search(self.text, max(sent.start, first.start - 50), first.start):
+                return "shipments", True  # "Huawei shipped 1.236 million Ascend accelerators"
             if noun:
                 return noun, True
         after = self.text[last.end : min(sent.end, last.end + 240)]
@@ -1447,6 +1624,11 @@ class _Attributor:
                 j -= 1
         return None
 
+    def _overnight(self, sent: _Sentence, fig: Figure) -> bool:
+        """Whether the figure's clause says "overnight" (not a clause beside it)."""
+        brk = _CLAUSE_BREAK.search(self.text, fig.end, sent.end)
+        return bool(_OVERNIGHT.search(self.text, self._clause_start(sent, fig.start), brk.start() if brk else sent.end))
+
     def _clause_start(self, sent: _Sentence, pos: int) -> int:
         start = sent.start
         for brk in _CLAUSE_BREAK.finditer(self.text, sent.start, pos):
@@ -1459,6 +1641,29 @@ class _Attributor:
         if any(m.is_subject_kind and m.kind == "company" for m in self._mentions_between(clause, pos)):
             return None
         return self._market_phrase(sent, pos, clause, pos)
+
+    def _regional_markets(self) -> dict[str, str]:
+        """Worldwide market names the document writes, keyed by the name without the region (cached)."""
+        if self._regional is None:
+            self._regional = {}
+            for m in _MARKET_PHRASE.finditer(self.text):
+                words = m.group("body").split()
+                cut = 0
+                for w_i, w in enumerate(words):
+                    if w.lower() in _MARKET_STOP or w.lower().endswith("'s"):
+                        cut = w_i + 1
+                words = words[cut:]
+                region = m.group("reg1") or m.group("reg2")
+                if region is None and len(words) > 1 and words[0].lower() in _WORLD:
+                    region = words.pop(0)  # "the worldwide server market": matched from "the"
+                # a country's market is a part of the plain one ("China's AI accelerator market"),
+                # the world's is the same market named in full
+                if not words or region is None or region.lower() not in _WORLD:
+                    continue
+                body = " ".join(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words)
+                full = f"{_REGION[region.lower()]} {body} market"
+                self._regional.setdefault(f"{body} market", full)
+        return self._regional
 
     def _market_phrase(
         self, sent: _Sentence, before: int, start: int | None = None, end: int | None = None
@@ -1483,6 +1688,9 @@ class _Attributor:
             parts.extend(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words)
             parts.append("market")
             name = " ".join(parts)
+            if not region:
+                # "the server market" after "the worldwide server market": the market named in full
+                name = self._regional_markets().get(name, name)
             if m.start() < before:
                 best = name
             elif best is None:
@@ -1503,6 +1711,8 @@ class _Attributor:
         basis: str | None,
         kind: str,
     ) -> str | None:
+        if metric in _INTRINSIC_METRICS:
+            return None  # a model's size or score, a chip's memory: what it is, not when
         value = self._period_in_sentence(fig, k, sent)
         if (
             value is not None
@@ -1524,7 +1734,10 @@ class _Attributor:
                 or (len(value) == 7 and "Q" not in value and "H" not in value)  # "currently", "in May"
                 or (basis == "change" and (len(value) == 4 or ".." in value))  # "this year"
             ):
+                if _DAY_VALUE.match(value) and self._overnight(sent, fig):
+                    return _weekday_before(value)  # "rose 3% on Monday, while ADRs gained 2.1% overnight"
                 return value
+            day = self.trading_day
             for prev_idx in self._context_sentences(si)[:1]:
                 days = [
                     p
@@ -1532,8 +1745,10 @@ class _Attributor:
                     if p.precision == "day" and self._recent_day(p.values[0])
                 ]
                 if days:
-                    return days[-1].values[0]  # "None of this moved the stock on Friday."
-            return self.trading_day
+                    day = days[-1].values[0]  # "None of this moved the stock on Friday."
+            if day and self._overnight(sent, fig):
+                return _weekday_before(day)  # "the ADRs lost 5.5% overnight": the session before
+            return day
         if value is None and earlier is not None and earlier.period:
             return earlier.period
         if (
@@ -1573,6 +1788,8 @@ class _Attributor:
                     break
         if value is None and self.report_period and kind != "forecast":
             value = self.report_period
+        if value is None and kind == "actual" and self.lead_period and not _AS_OF_NOW.search(self.text, sent.start, sent.end):
+            value = self.lead_period  # a tracker's release: the year its headline and lead report on
         if value is None and self.published and _EVENT_RE.search(self.text, sent.start, sent.end):
             value = f"{self.published.year}-{self.published.month:02d}"
         if value is None and self.published and metric not in _TIMELESS_METRICS:
@@ -1793,6 +2010,28 @@ _OWN_BASE_GAP = re.compile(r"(?:[ \t]+[A-Za-z]+)?[ \t]+(?:in|during|for)[ \t]+")
 _YEAR_IN_PERIOD = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
+def _growth_span(sentence: str, period: str | None) -> str | None:
+    """The years a compound annual growth rate runs over ("of 21.5% from 2024" to 2029 -> 2024..2029)."""
+    if period is None or not _YEAR_ONLY.fullmatch(period):
+        return period
+    end = int(period)
+    through = _YEARS_THROUGH.search(sentence)
+    if through and int(through.group("y")) == end:
+        n = through.group("n").lower()
+        years = int(n) if n.isdigit() else SMALL_WORDS.get(n)
+        if years:
+            return f"{end - int(years) + 1}..{end}"  # "over the five years through 2029"
+    first = min((int(y) for y in _YEAR_IN.findall(sentence)), default=end)
+    return f"{first}..{end}" if first < end else period
+
+
+def _weekday_before(day: str) -> str:
+    """The weekday before an ISO date (a Monday's is the Friday before)."""
+    d = date.fromisoformat(day)
+    d -= timedelta(days=3 if d.weekday() == 0 else 2 if d.weekday() == 6 else 1)
+    return d.isoformat()
+
+
 def _year_before(value: str) -> str:
     """The same period one year earlier: 2025-Q4 -> 2024-Q4, FY2026-Q3 -> FY2025-Q3, spans too."""
     shifted = _YEAR_IN_PERIOD.sub(lambda m: str(int(m.group(1)) - 1), value)
@@ -1819,6 +2058,17 @@ def _number_end(surface: str) -> int:
     """Offset just past the leading number of a figure's surface ("2 MoE models" -> 1)."""
     m = _LEADING_NUMBER.match(surface)
     return m.end() if m else 0
+
+
+def _stated_fiscal_end(text: str, low: str | None = None) -> int | None:
+    """The fiscal year-end month a text states ("fiscal year ending March", "the April-September first half")."""
+    m = lowered_search(_FISCAL_END_STATED, _FISCAL_END_STATED_SCAN, text, low)
+    if m is None:
+        return None
+    if m.group("end"):
+        return month_number(m.group("end"))
+    start = month_number(m.group("h1"))
+    return (start - 2) % 12 + 1 if start else None  # a first half from April: the year ends in March
 
 
 def _is_future(value: str, published: date | None) -> bool:

@@ -242,6 +242,47 @@ def _class(chars: list[str]) -> str:
     return "[" + "".join(_esc(ord(c)) for c in chars) + "]"
 
 
+_CASE_FOLD_ODD = ("\u0130", "\u0131", "\u017f")  # İ, ı, ſ
+
+
+def has_case_fold_odd(text: str) -> bool:
+    """Whether text holds İ, ı or ſ, the characters on which lower() and IGNORECASE disagree."""
+    # `in` beats a regex class ~1000x: a one-byte-per-character text cannot hold them at all
+    return any(ch in text for ch in _CASE_FOLD_ODD)
+
+
+def lowered_finditer(
+    pattern: re.Pattern[str], twin: re.Pattern[str], text: str, low: str | None
+) -> list[re.Match[str]]:
+    """pattern.finditer(text) as a list, scanned with its lowered_twin over low (text.lower(),
+    None where that is unsafe); each hit is matched again on text for the original groups."""
+    if low is None:
+        return list(pattern.finditer(text))
+    out: list[re.Match[str]] = []
+    for lm in twin.finditer(low):
+        m = pattern.match(text, lm.start())
+        if m is None or m.end() != lm.end():
+            return list(pattern.finditer(text))  # the twin disagrees: trust the original
+        out.append(m)
+    return out
+
+
+def lowered_search(
+    pattern: re.Pattern[str], scan: re.Pattern[str], text: str, low: str | None
+) -> re.Match[str] | None:
+    """pattern.search(text), found with scan (its lowered twin without groups, perhaps
+    dispatched) over low (text.lower(), None where unsafe), then matched on text for the groups."""
+    if low is None:
+        return pattern.search(text)
+    hit = scan.search(low)
+    if hit is None:
+        return None
+    m = pattern.match(text, hit.start())
+    if m is None or m.end() != hit.end():
+        return pattern.search(text)  # the twin disagrees: trust the original
+    return m
+
+
 _UPPER_ESCAPES = re.compile(r"\\[SWDBAZPN]")
 
 

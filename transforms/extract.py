@@ -11,7 +11,7 @@ from transforms.entities import EntityCatalog
 from transforms.figures import extract_figures
 from transforms.models import Figure
 from transforms.sentences import SentenceIndex
-from transforms.tables import extract_table_figures
+from transforms.tables import extract_table_figures, statement_figures
 
 
 def extract_document_figures(
@@ -28,8 +28,13 @@ def extract_document_figures(
 def find_figures(text: str, sentences: SentenceIndex | None = None) -> list[Figure]:
     """Every figure of a text, unattributed: the figure grammar's, then bare table cells with a unit note."""
     figures = extract_figures(text, sentences)
+    stated = statement_figures(text)
+    if stated:
+        # an aligned statement's amounts take its scale note: they replace the grammar's reading
+        spans = [(f.start, f.end) for f in stated]
+        figures = [f for f in figures if not any(s < f.end and f.start < e for s, e in spans)] + stated
     in_tables = extract_table_figures(text, [(f.start, f.end) for f in figures])
-    if in_tables:
+    if in_tables or stated:
         figures = sorted(figures + in_tables, key=lambda f: (f.start, f.end))
     return figures
 

@@ -40,11 +40,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from transforms.dispatch import first_char_dispatch
+from transforms.dispatch import first_char_dispatch, lowered_finditer, lowered_twin
 from transforms.models import Figure
 from transforms.numbers import (
     DIGITS_PATTERN,
     SCALE_PATTERN,
+    SCALE_WORDS,
+    SMALL_WORDS,
     WORDS_PATTERN,
     parse_digits,
     parse_number,
@@ -79,8 +81,15 @@ _CORE_RE = re.compile(
     rf"|\b(?=[OoTtFfSsEeNnAa][nwhoielNWHOIEL\s-])(?P<words>{WORDS_PATTERN})",
     re.IGNORECASE,
 )
+_SIZE_ADJECTIVE_RE = re.compile(
+    r"[-\s](?:inch|in\.|nm|nanometers?|nanometres?|mm|millimeters?|millimetres?|cm|bit|core|layer)\b"
+    r"|-(?:nanometer|nanometre)\b",
+    re.IGNORECASE,
+)
+_WON_AMOUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s?(?:tn|trn|bn|mn|trillion|billion|million)\b|\d{3,}")
+_CJK_COMPOUND_RE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?P<s>億|亿|萬|万)")
 # letters glued before digits that still read as currency ("RMB247,795 million", "US$5")
-_GLUED_PREFIX_RE = re.compile(rf"(?:{CODE_ALT}|Rs|Rp|RM|SR|Dhs?)\Z")
+_GLUED_PREFIX_RE = re.compile(rf"(?:{CODE_ALT}|Rs|Rp|RM|SR|Dhs?|(?<![A-Za-z])W)\Z")
 _PREFIX_RE = re.compile(
     rf"(?<![A-Za-z])(?:(?P<code>{CODE_ALT})|(?P<sym>{SYMBOL_ALT}))[ \t\xa0]?\Z"
 )
@@ -89,7 +98,8 @@ _MINUS_BEFORE_RE = re.compile(r"(?:^|(?<=[\s(\[:=]))(?P<m>[-−–]|minus\s+)\Z"
 # ---------------------------------------------------------------- suffix units
 _SUFFIX_RE = re.compile(
     rf"""
-    (?P<pp>[ \t\xa0]*(?:percentage[\s-]+points?|pp\b|ppts?\b|pct\.?\s*pts?\b))
+    (?P<pp>[ \t\xa0]*(?:percentage[\s-]+points?|pp\b|ppts?\b|pct\.?\s*pts?\b)|个百分点|個百分點|百分点)
+    |(?P<cjkcount>[片台颗顆枚张張辆輛件套块塊](?![\u4e00-\u9fff]{0,1}[元円]))
     |(?P<bp>[ \t\xa0]*(?:basis[\s-]+points?|bps\b|bp\b))
     |(?P<pts>[ \t\xa0]+(?:points?|pts)\b(?![\s-]+of\s+view\b))
     |(?P<pct>[ \t\xa0]*(?:%|％|per[\s-]?cents?\b|percents?\b|pct\b|percentage\b(?![\s-]+points?))|pc\b)
@@ -100,7 +110,7 @@ _SUFFIX_RE = re.compile(
     |(?P<cword>(?:[ \t\xa0]+|-)(?:{WORD_ALT})\b(?:-(?:a|per)-share\b)?)
     |(?P<ccode>[ \t\xa0]?(?:{CODE_ALT})\b)
     |(?P<csym>[ \t\xa0]?(?:{SUFFIX_SYMBOL_ALT}))
-    |(?P<phys>[ \t\xa0]?(?:{PHYSICAL_ALT})\b)
+    |(?P<phys>[ \t\xa0-]?(?:{PHYSICAL_ALT})\b)
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -125,6 +135,7 @@ _MULTIPLE_WORD_RE = re.compile(
     r"|(?P<fold>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold\b)",
     re.IGNORECASE,
 )
+_MULTIPLE_WORD_LOW_RE = lowered_twin(_MULTIPLE_WORD_RE)  # on the lower-cased text: ~4x faster
 _FOLD_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "twenty": 20, "hundred": 100, "thousand": 1000,
@@ -136,13 +147,22 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 # str.lower) plain patterns with a leading character set find the few positions where a
 # number core can start, and literal tests tell when a whole scan cannot match at all.
 _ODD_CASE = ("\u017f", "\u0130", "\u0131")  # long s, dotted I, dotless i
-# every position where _CORE_RE can match: a digit, "." before a digit, or a word start
-# with the first letters of a number word ("a" only before a scale word)
-_CORE_START_RE = re.compile(
-    r"[\d.otfsena](?:(?<=\d)|(?<=\.)(?=\d)|(?<!\w.)(?:(?<=o)(?=ne)|(?<=t)(?=wo|hr|hi|en|we)"
-    r"|(?<=f)(?=ou|iv|if|or)|(?<=s)(?=ix|ev)|(?<=e)(?=ig|le)|(?<=n)(?=in)"
-    r"|(?<=a)(?=[\s-]+[tmblcdh])))"
-)
+def _core_start_re() -> re.Pattern[str]:
+    """Every position where _CORE_RE can match: a digit, "." before a digit, or a word start with
+    a whole number word (built from numbers' word tables; "a" only before a scale word)."""
+    # whole words, not first letters: _CORE_RE.match is not tried at "the", "for", "a big"
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(SMALL_WORDS, key=len, reverse=True):
+        by_first.setdefault(w[0], []).append(re.escape(w[1:]))
+    words = "|".join(f"(?<={first})(?=(?:{'|'.join(rest)})\\b)" for first, rest in by_first.items())
+    scales = "|".join(sorted((re.escape(w) for w in SCALE_WORDS), key=len, reverse=True))
+    firsts = "".join(sorted({*by_first, "a"}))
+    return re.compile(
+        rf"[\d.{firsts}](?:(?<=\d)|(?<=\.)(?=\d)|(?<!\w.)(?:{words}|(?<=a)(?=[\s-]+(?:{scales}))))"
+    )
+
+
+_CORE_START_RE = _core_start_re()
 _MULTIPLE_STEMS = ("doubl", "tripl", "quadrupl", "halv", "twice", "fold")
 _PERCENT_OF_HINT_RE = re.compile(r"cents?\s+of\s")
 
@@ -160,15 +180,16 @@ def _find_cores(text: str, low: str | None) -> Iterator[re.Match[str]]:
     if low is None:
         yield from _CORE_RE.finditer(text)
         return
-    search, match = _CORE_START_RE.search, _CORE_RE.match
+    match = _CORE_RE.match
     pos = 0
-    while (cm := search(low, pos)) is not None:
-        m = match(text, cm.start())
-        if m is None:
-            pos = cm.start() + 1
-            continue
-        yield m
-        pos = m.end()
+    for cm in _CORE_START_RE.finditer(low):  # one scan: every start is one character long
+        start = cm.start()
+        if start < pos:
+            continue  # inside the last core
+        m = match(text, start)
+        if m is not None:
+            yield m
+            pos = m.end()
 
 # "times" is a multiple only with a comparison near it, not a frequency ("called 3 times")
 _TIMES_AFTER_RE = re.compile(
@@ -215,7 +236,23 @@ _QUALIFIER_SYMBOLS = "~≈∼<>≤≥"
 _QUALIFIER_BEFORE_LOW_RE = re.compile(_QUALIFIER_BEFORE_RE.pattern, re.VERBOSE)
 
 
+# _qualifier_before's answers for the last text: the qualifier and the sign of a figure both ask
+_qualifier_last: tuple[str, dict[int, re.Match[str] | None]] = ("", {})
+
+
 def _qualifier_before(text: str, s: int, low: str | None = None) -> re.Match[str] | None:
+    """_QUALIFIER_BEFORE_RE searched in the 40 characters before s (cached for the last text)."""
+    global _qualifier_last
+    last = _qualifier_last  # one read: the pair stays consistent under threads
+    if last[0] is not text:
+        last = _qualifier_last = (text, {})
+    memo = last[1]
+    if s not in memo:
+        memo[s] = _search_qualifier_before(text, s, low)
+    return memo[s]
+
+
+def _search_qualifier_before(text: str, s: int, low: str | None) -> re.Match[str] | None:
     """_QUALIFIER_BEFORE_RE searched in the 40 characters before s, skipping hopeless windows."""
     j = s
     lo = max(0, s - 40)
@@ -432,7 +469,9 @@ def extract_figures(text: str, sentences: SentenceIndex | None = None) -> list[F
     """Return the figures stated in text, sorted by start offset (sentences: text's index, if built)."""
     if sentences is None or sentences.text is not text:
         sentences = SentenceIndex(text)
-    urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)]
+    # the scan costs ~30 us a document; most documents hold no link at all
+    has_link = "http" in text or "www." in text
+    urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)] if has_link else []
     cands: list[_Cand] = []
     url_i = 0
     low = _lowered(text)
@@ -445,7 +484,7 @@ def extract_figures(text: str, sentences: SentenceIndex | None = None) -> list[F
         if cand is not None:
             cands.append(cand)
     if low is None or any(w in low for w in _MULTIPLE_STEMS):
-        cands.extend(_word_multiples(text))
+        cands.extend(_word_multiples(text, low))
     if low is None or _PERCENT_OF_HINT_RE.search(low):
         cands.extend(_percent_of(text, cands))
     cands.sort(key=lambda c: c.start)
@@ -496,8 +535,17 @@ def _read_core(text: str, m: re.Match[str], low: str | None = None) -> _Cand | N
             scale = scale_value(dscale)
             if scale is None:
                 e = num_end
+            elif number is not None and (rest := _CJK_COMPOUND_RE.match(text, e)):
+                # "2兆7,500億円": trillions, then hundreds of millions, one amount
+                low_part = parse_digits(rest.group("n"))
+                low_scale = scale_value(rest.group("s"))
+                if low_part is not None and low_scale is not None and low_scale < scale:
+                    number += low_part * low_scale / scale
+                    e = rest.end()
         if not _digit_boundaries_ok(text, s, num_end):
             return None
+        if s >= 2 and text[s - 1] == ":" and text[s - 2].isalpha():
+            return None  # a model number ("High-NA EXE:5200 systems")
     if number is None:
         return None
     cand = _Cand(start=s, end=e, num_start=s, num_end=num_end, number=number, scale=scale,
@@ -583,6 +631,8 @@ def _digit_boundaries_ok(text: str, s: int, e: int) -> bool:
             g = _GLUED_PREFIX_RE.search(text, max(0, s - 4), s)
             if g and g.start() > 0 and text[g.start() - 1].isalnum():
                 return False
+            if g and g.group(0) == "W" and not _WON_AMOUNT_RE.match(text, s):
+                return False  # "W3" is a name; "W163,400" is won
         if p in ".:/" and s > 1 and text[s - 2].isdigit():
             return False
         if p in "-–" and s > 1 and (text[s - 2].isalpha() or text[s - 2] in "_/"):
@@ -613,6 +663,8 @@ def _read_prefix(text: str, c: _Cand) -> None:
             iso = None
         if sym.strip() in ("C $", "c $") and pm.start() > 0 and text[pm.start() - 1] not in " \t\n(":
             iso = None
+        if sym == "W" and (pm.end() != s or not _WON_AMOUNT_RE.match(text, s)):
+            iso = None  # only glued to a real amount ("W163,400", "W27.8tn"), not "W 3" or "W3"
     if iso is None:
         return
     c.unit = iso
@@ -647,6 +699,8 @@ def _read_suffix(text: str, c: _Cand) -> None:
             plural = word.rstrip().lower().endswith(("points", "pts"))
             if not c.spelled and (plural or c.number <= 1 or "." in text[c.num_start:c.num_end]):
                 c.unit, c.kind, c.end = "points", "points", sm.end()
+        elif kind == "cjkcount":
+            c.unit, c.kind, c.end = "count", "count", sm.end()  # "105.2万片" wafers, "1,000台" units
         elif kind == "fold":
             c.unit, c.kind, c.end = "x", "multiple", sm.end()
         elif kind == "xmul":
@@ -682,7 +736,7 @@ def _read_suffix(text: str, c: _Cand) -> None:
                 # "$ 5 million dollars" keeps the prefix unit; a clash ends the figure here
                 pass
         elif kind == "phys":
-            pu = physical_unit(word.strip())
+            pu = physical_unit(word.strip().lstrip("-"))
             if pu is not None and c.unit is None:
                 c.unit, c.kind, c.end = pu[0], "physical", sm.end()
                 c.mult = pu[1]
@@ -696,6 +750,9 @@ def _read_suffix(text: str, c: _Cand) -> None:
         return
     if not c.spelled and _ORDINAL_AFTER_RE.match(text, c.num_end):
         c.drop = True
+        return
+    if c.scale is None and _SIZE_ADJECTIVE_RE.match(text, c.end):
+        c.drop = True  # a size that describes a thing: "12-inch wafers", "3-nanometer chips"
         return
     _read_noun(text, c)
 
@@ -942,10 +999,10 @@ def _bare_multiple_ok(text: str, s: int, e: int, word: str) -> bool:
         re.match(r"\s+(?:in|by|to|from|over|again|year)", text[e:e + 8]) is not None
 
 
-def _word_multiples(text: str) -> list[_Cand]:
+def _word_multiples(text: str, low: str | None = None) -> list[_Cand]:
     """Figures with no digits: "doubled" (2 x), "tripled", "halved", "tenfold"."""
     out = []
-    for m in _MULTIPLE_WORD_RE.finditer(text):
+    for m in lowered_finditer(_MULTIPLE_WORD_RE, _MULTIPLE_WORD_LOW_RE, text, low):
         if m.group("fold"):
             val = Decimal(_FOLD_WORDS[m.group("fold").lower()])
         else:

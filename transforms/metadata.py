@@ -31,6 +31,7 @@ _DATE_STRING = re.compile(
     rf"{_Y}[-./](?:0?[1-9]|1[0-2])[-./](?:3[01]|[12]\d|0?[1-9])(?!\d)(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
     rf"|{_Y}年\d{{1,2}}月\d{{1,2}}日(?:\s*\d{{1,2}}:\d{{2}})?"
     rf"|(?:3[01]|[12]\d|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])/{_Y}{_TIME}"
+    rf"|{_WEEKDAY}(?:3[01]|[12]\d|0?[1-9])\.(?:0?[1-9]|1[0-2])\.{_Y}(?!\d){_TIME}"  # "Sunday 15.11.2026"
     rf"|{_WEEKDAY}(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+{_MON},?\s+{_Y}{_TIME}"
     rf"|{_WEEKDAY}{_MON}\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?,?\s+{_Y}{_TIME}"
     rf")"
@@ -341,7 +342,7 @@ def _guess_title(lines: list[str]) -> str | None:
         if _DATE_STRING.search(line) or _AUTHOR_LINE.match(line) or _SOURCE_LINE.match(line):
             continue
         if len(line) <= 200 and (not line.endswith((".", "!", "?")) or len(line.split()) <= 20):
-            return line
+            return line.lstrip("#").strip() or None  # a Markdown heading's text, without its marks
     return None
 
 
@@ -368,6 +369,8 @@ def _parse_date(raw: str, text: str) -> tuple[datetime, bool] | None:
     raw = raw.strip()
     # dateparser reads "2025.05.07" as a time-like token; dashes are unambiguous.
     raw = re.sub(rf"^({_Y})[./](\d{{1,2}})[./](\d{{1,2}})", r"\1-\2-\3", raw)
+    # a dotted day-first date ("Sunday 15.11.2026") is European: day, month, year
+    raw = re.sub(rf"^{_WEEKDAY}(\d{{1,2}})\.(\d{{1,2}})\.({_Y})", r"\3-\2-\1", raw)
     slashed = _SLASH_DATE.match(raw)
     if slashed:
         return _parse_slash_date(slashed, text), False

@@ -58,6 +58,11 @@ SCALE_SUFFIXES = {
     "千万": Decimal(10) ** 7,
     "亿": Decimal(10) ** 8,
     "万亿": Decimal(10) ** 12,
+    # Japanese and traditional characters ("5,900億円", "2兆7,500億円")
+    "萬": Decimal(10) ** 4,
+    "億": Decimal(10) ** 8,
+    "兆": Decimal(10) ** 12,
+    "tln": Decimal(10) ** 12,
 }
 
 _SMALL_ALT = "|".join(sorted(SMALL_WORDS, key=len, reverse=True))
@@ -83,24 +88,27 @@ WORDS_PATTERN = (
 )
 SCALE_PATTERN = (
     rf"(?:[\s-]*(?:{_BIG_ALT})\b"
-    r"|\s?(?:mn|mln|bn|bln|tn|trn)\b"
+    r"|\s?(?:mn|mln|bn|bln|tn|trn|tln)\b"
     r"|(?:k|K|m|M|b|B|t|T)(?![\w$£€¥])"
-    r"|\s?(?:万亿|千万|百万|十万|亿|万))"
+    r"|\s?(?:万亿|千万|百万|十万|亿|万|億|萬|兆))"
 )
 
 _WORD_TOKEN_RE = re.compile(r"[a-z]+")
 _SCALE_TAIL_RE = re.compile(
     r"^(?P<num>.*?)[\s-]*(?P<scale>thousand|million|billion|trillion|quadrillion|lakhs?|crores?|mn|mln|bn|bln"
-    r"|tn|trn|万亿|千万|百万|十万|亿|万|k|m|b|t)$",
+    r"|tn|trn|tln|万亿|千万|百万|十万|亿|万|億|萬|兆|k|m|b|t)$",
     re.IGNORECASE,
 )
 _MINUS_CHARS = "-−–"
 
 
+_PLAIN_DIGITS = re.compile(r"\d*\.?\d+|\d+\.")  # compiled once: parse_digits runs per number
+
+
 def parse_digits(s: str) -> Decimal | None:
     """Parse a digit string with optional thousands separators ("1,234.5") exactly."""
     cleaned = s.replace(",", "").replace("\u202f", "").replace("\xa0", "").strip()
-    if not cleaned or not re.fullmatch(r"\d*\.?\d+|\d+\.", cleaned):
+    if not cleaned or not _PLAIN_DIGITS.fullmatch(cleaned):
         return None
     try:
         return Decimal(cleaned)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from transforms.dispatch import first_char_dispatch, lowered_twin
+from transforms.dispatch import first_char_dispatch, has_case_fold_odd, lowered_twin
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -61,7 +61,9 @@ _PERIOD = re.compile(
   | (?P<fyq>\bFY\s*['’]?(?P<fyqy>{_Y}|\d{{2}})\s*[-\s]?Q(?P<fyqq>[1-4])\b)
   | (?P<cy>\bCY\s*['’]?(?P<cyy>{_Y}|\d{{2}})\b)
   | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_Y}|\d{{2}})\b)
-  | (?P<qended>\b(?:the\s+|its\s+)?(?:(?:fiscal\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?)?(?:quarter|three\s+months|three-month\s+period)\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<qem>{_MONTH})\b\.?(?:\s+(?:[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<qey>{_Y})\b)?)
+  | (?P<qended>\b(?:the\s+|its\s+)?(?:(?:fiscal\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?)?(?:quarter|three\s+months|three-month\s+period)\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<qem>{_MONTH})\b\.?(?:\s+(?P<qed>[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<qey>{_Y})\b)?)
+  | (?P<mspan>\b(?P<msa>{_MONTH})\s*[-–]\s*(?P<msb>{_MONTH})\s+(?:period|half|months)\b(?:\s+(?:of\s+)?(?P<msy>{_Y})\b)?)
+  | (?P<ytdended>\b(?:the\s+)?(?P<yten>six|nine|twelve)\s+months\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<ytem>{_MONTH})\b\.?(?:\s+(?P<yted>[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<ytey>{_Y})\b)?)
   | (?P<fqbare>\b(?:the\s+|its\s+|their\s+)?fiscal\s+(?P<fbord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter\b)
   | (?P<ytd>\b(?:the\s+|its\s+)?first\s+(?P<ytdn>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01])\s+(?P<ytdu>quarters|months)(?:\s+of\s+(?:(?P<ytdfy>fiscal\s+(?:year\s+)?|FY\s*)(?P<ytdfyy>{_Y}|\d{{2}})|(?P<ytdy>{_Y})|{_RELYEAR}|the\s+year))?)
   | (?P<qtr>\b(?:
@@ -77,7 +79,8 @@ _PERIOD = re.compile(
   | (?P<nextyears>\b(?:(?:the\s+)?(?:next|coming|following)|(?<=over\s)|(?<=within\s))\s*(?P<nn>{_NUM})\s+years\b(?!\s+(?:ago|earlier)))
   | (?P<pastq>\b(?:the\s+)?(?:past|last|previous|prior|trailing)\s+(?P<pqn>{_NUM})\s+quarters\b)
   | (?P<pastyears>\b(?:the\s+)?(?:past|last|previous|prior)\s+(?P<pn>{_NUM})\s+years\b)
-  | (?P<pastmonths>\b(?:the\s+)?(?:past|last|previous|prior|trailing)\s+(?P<pmn>{_NUM}|twelve|eighteen|twenty-four)\s+months\b)
+  | (?P<pastmonths>\b(?:the\s+)?(?:past|last|previous|prior|trailing)\s+(?P<pmn>{_NUM}|twelve|eighteen|twenty-four)\s+months\b|\bthe\s+(?:past|trailing)\s+year\b)
+  | (?P<yearend>\b(?:the\s+)?year[- ]end\b(?!\s+(?:dividends?|bonus(?:es)?|results?|close|closing|sales?|rally|holidays?))(?:\s+(?P<yey>{_Y})\b)?)
   | (?P<nyear>\b(?P<nyn>{_NUM}|\d)[-\s]year\s+(?:plan|period|programme|program|horizon|investment|budget|target|commitment|roadmap)\b)
   | (?P<mdy>\b(?P<mdm>{_MONTH})\.?\s+(?P<mdd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdyy>{_Y}))?)
   | (?P<dmy>\b(?P<dmd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?P<dmm>{_MONTH})\b\.?(?:,?\s+(?P<dmyy>{_Y}))?)
@@ -85,7 +88,7 @@ _PERIOD = re.compile(
   | (?P<my>\b(?P<mym>{_MONTH})\.?,?\s+(?:of\s+)?(?:(?P<myy>{_Y})|(?P<myrel>{_RELYEAR})))
   | (?P<mnoun>\b(?P<mnm>{_MONTH})\s+(?=(?:sales|revenues?|figures?|deliveries|shipments|output|exports|imports|peak|high|low|record)\b))
   | (?P<nthday>\b(?:on\s+)the\s+(?P<nthd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of|century|straight|consecutive|anniversary)))
-  | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]or|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d))
+  | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]or|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d|,?\s+(?:of\s+)?{_RELYEAR}))
   | (?P<yrange>\b(?:between\s+)?(?P<yr1>{_Y})[EF]?\s*(?P<yrsep>-|–|to|through|and|until|/)\s*(?P<yr2>{_Y})[EF]?\b)
   | (?P<year>\b(?<![-.$])(?P<yy>{_Y})(?:[EF]\b|\b)(?![-.]\d|\s*%|\s*(?:billion|million|yuan|dollars)))
   | (?P<today>\b(?:today|this\s+morning|this\s+afternoon|tonight)\b)
@@ -99,6 +102,7 @@ _PERIOD = re.compile(
   | (?P<lastmonth>\b(?:last|the\s+previous|the\s+prior)\s+month\b)
   | (?P<nextmonth>\bnext\s+month\b)
   | (?P<relyear>\b(?:(?:earlier|later)\s+)?{_RELYEAR}\b|\b(?:the\s+)?rest\s+of\s+the\s+(?:fiscal\s+|financial\s+)?year\b|\bfull[- ]year\b|\b(?:so\s+far\s+this\s+year|year[-\s]to[-\s]date)\b|\ba\s+year\s+(?:earlier|ago)\b)
+  | (?P<season>\b(?:this|last|next|the\s+coming)\s+(?:summer|spring|autumn|winter)\b|\b(?:summer|spring|autumn|winter)\s+(?:of\s+)?(?P<seasony>{_Y})\b)
   | (?P<now>\b(?:currently|at\s+present|presently|as\s+of\s+now|so\s+far|to\s+date|as\s+things\s+stand)\b)
     )
     """,
@@ -110,11 +114,12 @@ _PERIOD = re.compile(
 # before the alternation makes the scan about 3x faster.
 _TRIGGER = first_char_dispatch(  # transforms.dispatch: ~1.3x faster again
     re.compile(
-        r"(?<![A-Za-z])(?=[\dQHqhYyFfTtMmCcPpSsJAONDWa])(?:"
+        r"(?<![A-Za-z])(?=[\dQHqhYyFfTtMmCcPpSsJAONDWaw])(?:"
         r"(?:19|20)\d\d|\d[QH]|[QH][1-4]|QUARTER|[Qq]uarter|[Hh]alf|[Yy]ears?|YEAR|[Ff]iscal|[Ff]inancial|FY|CY|"
         r"[Tt]oday|[Tt]onight|this (?:morning|afternoon)|[Yy]esterday|[Mm]onth|[Cc]urrently|[Pp]resent|"
         r"[Ss]o far|[Tt]o date|as of now|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
-        r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[0-3]?\d(?:st|nd|rd|th)\b)"
+        r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[Ss]ummer|[Ss]pring|[Aa]utumn|[Ww]inter|"
+        r"[0-3]?\d(?:st|nd|rd|th)\b)"
     )
 )
 # The grammar, lower-cased, run case-sensitively over the lower-cased text finds the same spans
@@ -132,9 +137,7 @@ _PERIOD_SCAN = first_char_dispatch(
         re.VERBOSE,
     )
 )
-# The only characters on which lower-casing and IGNORECASE disagree (İ lower-cases to two
-# characters; ı and ſ match i and s under IGNORECASE): texts holding them take the plain scan.
-_CASE_FOLD_ODD = re.compile("[\u0130\u0131\u017f]")
+# Texts holding İ, ı or ſ (lower-casing and IGNORECASE disagree on them) take the plain scan.
 _lowered_last: tuple[str, str | None] = ("", "")
 _oddities_last: tuple[str, bool] = ("", False)
 _WINDOW_BEFORE = 50
@@ -241,9 +244,40 @@ def find_periods(
             month = month_number(g["qem"])
             y = int(g["qey"]) if g["qey"] else _year_of_recent_month(month, published, None)
             if y:
-                values = (_quarter_ending(y, month, fiscal_end),)
+                closed_y, closed_m = _month_closed(y, month, g["qed"])
+                values = (_quarter_ending(closed_y, closed_m, fiscal_end),)
                 if fiscal_end == 12:
                     ctx_year, ctx_quarter = y, (y, (month - 1) // 3 + 1)
+        elif kind == "mspan":
+            # "for the April-December period": the quarters from one month through the other
+            if not (_MONTH_CASED.match(g["msa"]) and _MONTH_CASED.match(g["msb"])):
+                continue
+            first_m, last_m = month_number(g["msa"]), month_number(g["msb"])
+            months = (last_m - first_m) % 12 + 1
+            if months % 3 == 0 and (first_m - 1) % 3 == (fiscal_end % 3):
+                y = int(g["msy"]) if g["msy"] else _year_of_recent_month(last_m, published, ctx_year)
+                if y:
+                    last = _quarter_ending(y, last_m, fiscal_end)
+                    first = _quarters_back(last, months // 3 - 1)
+                    year_part, last_q = last.rsplit("-Q", 1)
+                    if months == 6 and last_q in {"2", "4"}:
+                        values = (f"{year_part}-H{int(last_q) // 2}",)  # "the January-June half"
+                    elif months == 12 and last_q == "4":
+                        values = (year_part,)
+                    else:
+                        values = (last,) if first == last else (f"{first}..{last}",)
+        elif kind == "ytdended":
+            # "Nine Months Ended August 2, 2026": the fiscal year's quarters up to that one
+            if not _MONTH_CASED.match(g["ytem"]):
+                continue
+            month = month_number(g["ytem"])
+            y = int(g["ytey"]) if g["ytey"] else _year_of_recent_month(month, published, None)
+            if y:
+                closed_y, closed_m = _month_closed(y, month, g["yted"])
+                last = _quarter_ending(closed_y, closed_m, fiscal_end)
+                count = {"six": 2, "nine": 3, "twelve": 4}[g["yten"].lower()]
+                first = _quarters_back(last, count - 1)
+                values = (f"{first}..{last}",)
         elif kind == "fqbare":
             fq = _ORDINAL[g["fbord"].lower()]
             if published:
@@ -319,10 +353,15 @@ def find_periods(
                 else 2
             )
             y = _resolve_year(g["hy"], g["hy2"] or g["hy3"], g["hrel"], published)
-            if y is None:
-                y = ctx_year if ctx_year is not None else (published.year if published else None)
-            if y is not None:
-                values, ctx_year = (f"{y}-H{h}",), y
+            if y is None and fiscal_end != 12 and ctx_year is None and published:
+                # a company on a fiscal calendar names its own halves: Tokyo Electron's "first
+                # half" (published in November) is April-September, FY2027-H1
+                values = (_recent_fiscal_half(h, published, fiscal_end),)
+            else:
+                if y is None:
+                    y = ctx_year if ctx_year is not None else (published.year if published else None)
+                if y is not None:
+                    values, ctx_year = (f"{y}-H{h}",), y
         elif kind == "nextyears" and published:
             n = _count(g["nn"])
             if n:
@@ -342,8 +381,21 @@ def find_periods(
                 y = _relative_year(m.group(0), published) if "year" in m.group(0).lower() else None
             if y:
                 values = (f"{y}-01",)
+        elif kind == "yearend" and (published or g["yey"]):
+            # "for year-end we guide ARR of $3.0 billion": December of the year (of the one just
+            # ended, early in a year)
+            if g["yey"]:
+                y = int(g["yey"])
+            else:
+                assert published is not None
+                y = published.year - (1 if published.month <= 2 else 0)
+            values = (f"{y}-12",)
         elif kind == "pastmonths" and published:
-            n = _count(g["pmn"]) or {"twelve": 12, "eighteen": 18, "twenty-four": 24}.get(g["pmn"].lower())
+            n = (
+                _count(g["pmn"]) or {"twelve": 12, "eighteen": 18, "twenty-four": 24}.get(g["pmn"].lower())
+                if g["pmn"]
+                else 12  # "over the past year"
+            )
             if n:
                 # "over the past 12 months" (published in February 2026): 2025-02..2026-02
                 back = published.year * 12 + published.month - 1 - n
@@ -426,14 +478,28 @@ def find_periods(
         elif kind == "nextmonth" and published:
             nxt = (published.replace(day=28) + timedelta(days=4)).replace(day=1)
             values = (f"{nxt.year}-{nxt.month:02d}",)
+        elif kind == "season":
+            # "opens this summer": the year of that season (no finer period is standard)
+            if g["seasony"]:
+                values = (g["seasony"],)
+            elif published:
+                word = m.group(kind).lower().split()[0]
+                y = published.year
+                if word == "last":
+                    y -= 1 if published.month <= 8 else 0
+                elif word in {"next", "the"}:
+                    y += 1 if published.month >= 6 else 0
+                values = (str(y),)
         elif kind == "relyear" and published:
             phrase = m.group(kind).lower()
             y = _relative_year(phrase, published)
-            if "fiscal" in phrase or "financial" in phrase:
+            if "fiscal" in phrase or "financial" in phrase or (fiscal_end != 12 and "full" in phrase):
                 fy = _fiscal_year(published, fiscal_end) + (y - published.year if y else 0)
                 values = (f"FY{fy}",) if fiscal_end != 12 else (str(fy),)
             elif y:
-                values, ctx_year = (str(y),), y
+                values = (str(y),)
+                if "ago" not in phrase and "earlier" not in phrase:
+                    ctx_year = y  # "up 182% from a year ago, ... at the end of October": not that year's October
         if not values:
             continue
         if len(values) == 1 and kind != "prevq":
@@ -523,7 +589,7 @@ def _has_case_oddities(text: str) -> bool:
     last = _oddities_last  # one read: the pair stays consistent under threads
     if last[0] is text:
         return last[1]
-    found = _CASE_FOLD_ODD.search(text) is not None
+    found = has_case_fold_odd(text)
     _oddities_last = (text, found)
     return found
 
@@ -535,7 +601,7 @@ def _lowered(text: str) -> str | None:
     if last[0] is text:
         return last[1]
     low: str | None = text.lower()
-    if low is not None and (len(low) != len(text) or _CASE_FOLD_ODD.search(text)):
+    if low is not None and (len(low) != len(text) or has_case_fold_odd(text)):
         low = None
     _lowered_last = (text, low)
     return low
@@ -627,6 +693,21 @@ def _quarter_of(d: date) -> tuple[int, int]:
     return d.year, (d.month - 1) // 3 + 1
 
 
+def _month_closed(year: int, month: int, day: str | None) -> tuple[int, int]:
+    """The month a period that ends on a day really closes: a 52/53-week year ends "August 2"."""
+    if day is not None and int(day) <= 7:
+        return (year - 1, 12) if month == 1 else (year, month - 1)
+    return year, month
+
+
+def _quarters_back(value: str, n: int) -> str:
+    """The quarter n before a calendar ("2026-Q3") or fiscal ("FY2026-Q3") quarter."""
+    fiscal = value.startswith("FY")
+    y, q = (int(x) for x in value.removeprefix("FY").split("-Q"))
+    y, q = _shift_quarter((y, q), -n)
+    return f"{'FY' if fiscal else ''}{y}-Q{q}"
+
+
 def _shift_quarter(yq: tuple[int, int], n: int) -> tuple[int, int]:
     idx = yq[0] * 4 + yq[1] - 1 + n
     return idx // 4, idx % 4 + 1
@@ -652,6 +733,15 @@ def _recent_fiscal_quarter(q: int, published: date, fiscal_end: int) -> str:
     end_month = (start_month + 1) % 12 + 1
     end_year = start_year + (1 if end_month < start_month else 0)
     return _quarter_ending(end_year, end_month, fiscal_end)
+
+
+def _recent_fiscal_half(h: int, published: date, fiscal_end: int) -> str:
+    """The fiscal half h that began most recently on or before the publication month."""
+    start_month = (fiscal_end + 6 * (h - 1)) % 12 + 1
+    start_year = published.year if start_month <= published.month else published.year - 1
+    end_month = (start_month + 4) % 12 + 1
+    end_year = start_year + (1 if end_month < start_month else 0)
+    return f"FY{_fiscal_year(date(end_year, end_month, 1), fiscal_end)}-H{h}"
 
 
 def _relative_offset(phrase: str, published: date) -> int:

@@ -46,9 +46,16 @@ class TableCell:
     label_start: int
     table_start: int  # where the header row starts
     row: str  # the whole row, as written
+    aligned: bool = False  # a whitespace-aligned table's cell, not a Markdown one
 
 
 def table_cells(text: str) -> list[TableCell]:
+    """Every data cell of the text's tables, in order: Markdown tables, then aligned statements."""
+    cells = _markdown_cells(text) + statement_cells(text)
+    return sorted(cells, key=lambda c: c.start) if cells else cells
+
+
+def _markdown_cells(text: str) -> list[TableCell]:
     """Every data cell of every Markdown table in the text, in order (header and rule rows left out)."""
     if "|" not in text:
         return []
@@ -69,6 +76,149 @@ def table_cells(text: str) -> list[TableCell]:
                 )
         prev_end = row.end()
     return out
+
+
+# A statement's scale note: "(Unaudited; in millions, except per share data)", "in US$ thousands".
+_STATEMENT_NOTE = re.compile(
+    rf"\bin\s+(?:(?P<cur>{_CURRENCY})\s*)?(?P<scale>thousands|millions|billions)\b"
+    rf"(?:\s+of\s+(?P<cur2>{_CURRENCY}))?",
+    re.IGNORECASE,
+)
+# A row of an aligned statement: a label, two or more spaces, then amounts.
+_STATEMENT_ROW = re.compile(r"^(?P<label>[ \t]*[A-Za-z(][^\n]*?[^\s$€£¥])[ \t]{2,}(?=[$€£¥(-]?[ \t]*\d)")
+_STATEMENT_NUMBER = re.compile(
+    r"(?<![\w.,])(?:(?P<sym>[$€£¥])[ \t]*)?(?P<open>\()?[~≈]?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<pct>%)?\)?(?![\w.,%])"
+)
+_ROW_SCALE = re.compile(r"\(\s*(?:in\s+)?(?:US\$|\$|USD|EUR|€)?\s*(?P<scale>thousands|millions|billions)\s*\)", re.IGNORECASE)
+_PER_SHARE_ROW = re.compile(r"\bEPS\b|per\s+(?:share|ADS)|\bmargin\b|%", re.IGNORECASE)
+_GAP = re.compile(r"\S+(?: \S+)*")
+_SYMBOLS = "$€£¥"
+
+
+def statement_cells(text: str) -> list[TableCell]:
+    """Amounts of whitespace-aligned tables (statements, guidance), as table cells.
+
+    A block is two or more rows of a label, two or more spaces and amounts, under column headings
+    ("Three Months Ended" / "August 2," / "2026") or a scale note ("in millions"). Each amount's
+    header is what the lines above its column say; its label is the row's first words.
+    """
+    if "  " not in text:
+        return []
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    out: list[TableCell] = []
+    i = 0
+    while i < len(lines):
+        if _STATEMENT_ROW.match(lines[i][1]) is None:
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and _STATEMENT_ROW.match(lines[j][1]):
+            j += 1
+        if j - i >= 2:
+            out.extend(_statement_block(lines, i, j))
+        i = j
+    return out
+
+
+def _statement_block(lines: list[tuple[int, str]], first: int, stop: int) -> list[TableCell]:
+    """The cells of rows lines[first:stop], with the headings and caption above them."""
+    k = first
+    while k > 0 and first - k < 4 and lines[k - 1][1].strip() and "  " in lines[k - 1][1].strip():
+        k -= 1  # heading lines: columns set apart by two or more spaces
+    headers = [
+        [(m.start(), m.end(), m.group(0)) for m in _GAP.finditer(line) if _is_header_chunk(line, m)]
+        for _, line in lines[k:first]
+    ]
+    c = k - 1
+    while c >= 0 and not lines[c][1].strip() and k - c <= 2:
+        c -= 1  # the caption may stand a blank line above
+    caption = c if c >= 0 and _STATEMENT_NOTE.search(lines[c][1]) and len(lines[c][1]) <= 200 else None
+    if not headers and caption is None:
+        return []
+    table_start = lines[caption][0] if caption is not None else lines[k][0]
+    cells: list[TableCell] = []
+    for pos, line in lines[first:stop]:
+        row = _STATEMENT_ROW.match(line)
+        assert row is not None
+        label = row.group("label").strip()
+        label_start = pos + line.index(label)
+        for n, num in enumerate(_STATEMENT_NUMBER.finditer(line, row.end("label"))):
+            c0, c1 = num.start("num"), num.end("num")
+            header = " ".join(_heading_over(chunks, c0, c1) for chunks in headers).strip()
+            cells.append(
+                TableCell(
+                    pos + num.start(), pos + num.end(), n + 1, header, table_start, label, label_start,
+                    table_start, line, aligned=True,
+                )
+            )
+    return cells
+
+
+def _heading_over(chunks: list[tuple[int, int, str]], c0: int, c1: int) -> str:
+    """The heading of one header line over columns [c0, c1): the one overlapping most, else the nearest."""
+    best, words = -(1 << 30), ""
+    for a, b, text in chunks:
+        overlap = min(b, c1) - max(a, c0)  # negative: the gap between them
+        if overlap > best:
+            best, words = overlap, text
+    return words if best > -12 else ""
+
+
+def statement_figures(text: str) -> list[Figure]:
+    """The amounts of aligned statements, scaled by their note ("in millions": 13,802 is 13.802e9)."""
+    out: list[Figure] = []
+    notes: dict[int, tuple[str | None, Decimal] | None] = {}
+    cells = statement_cells(text)
+    # the block's currency: its note's, else the symbol its first amounts carry ("$ 13,802")
+    symbols: dict[int, str] = {}
+    for cell in cells:
+        if cell.table_start not in symbols and text[cell.start] in _SYMBOLS:
+            symbols[cell.table_start] = text[cell.start]
+    for cell in cells:
+        if cell.table_start not in notes:
+            notes[cell.table_start] = _statement_note(text, cell.table_start)
+        note = notes[cell.table_start]
+        num = _STATEMENT_NUMBER.match(text, cell.start)
+        row_scale = _ROW_SCALE.search(cell.label)
+        if num is None or num.group("pct") or (note is None and row_scale is None):
+            continue  # percentages are the grammar's; an amount without a scale note stays as written
+        currency, scale = note if note is not None else (None, Decimal(1))
+        if row_scale is not None:
+            scale = scale_value(row_scale.group("scale").lower().rstrip("s")) or scale  # "Revenue (in billions)"
+        sym = num.group("sym") or symbols.get(cell.table_start)
+        if _PER_SHARE_ROW.search(cell.label):
+            scale = Decimal(1)  # "in millions, except per share data"
+        raw = num.group("num")
+        value = Decimal(raw.replace(",", "")) * scale
+        if num.group("open"):
+            value = -value  # "(1,234)": a loss or outflow
+        unit = (currency_from_symbol(sym) if sym else None) or currency or "count"
+        out.append(Figure(num.start(), num.end(), num.group(0), float(value), unit, sentence=cell.row.strip()))
+    return out
+
+
+def _statement_note(text: str, caption_start: int) -> tuple[str | None, Decimal] | None:
+    end = text.find("\n", caption_start)
+    line = text[caption_start : len(text) if end < 0 else end]
+    if "  " in line.strip():
+        return None  # a heading row, not a caption
+    m = _STATEMENT_NOTE.search(line)
+    if m is None:
+        return None
+    scale = scale_value(m.group("scale").lower().rstrip("s"))
+    cur = m.group("cur") or m.group("cur2")
+    return ((_currency(cur) if cur else None), scale) if scale is not None else None
+
+
+def _is_header_chunk(line: str, m: re.Match[str]) -> bool:
+    """A run of words set apart by two or more spaces (a column heading), not prose."""
+    before = line[max(0, m.start() - 2) : m.start()]
+    return m.start() == 0 or before == "  " or before.endswith("\t")
 
 
 def extract_table_figures(text: str, taken: list[tuple[int, int]]) -> list[Figure]:

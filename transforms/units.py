@@ -25,6 +25,7 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "Rs": "INR", "₽": "RUB", "₺": "TRY", "₫": "VND", "₱": "PHP", "₪": "ILS", "₦": "NGN",
     "₡": "CRC", "₾": "GEL", "₭": "LAK", "ரூ": "LKR", "฿": "THB", "₴": "UAH", "Rp": "IDR",
     "RM": "MYR", "SR": "SAR", "Dh": "AED", "Dhs": "AED", "$": "USD", "＄": "USD",
+    "W": "KRW",  # Korean brokers' won, glued to the amount: "W230,000", "W31.4tn"
 }
 
 # ISO codes (and RMB) written as words; matched case-sensitively except rmb.
@@ -85,6 +86,7 @@ CURRENCY_WORDS: list[tuple[str, str]] = [
 CHINESE_CURRENCY = {
     "人民币": "CNY", "元": "CNY", "美元": "USD", "港元": "HKD", "港币": "HKD",
     "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "韩元": "KRW",
+    "円": "JPY", "新台币": "TWD", "新台幣": "TWD", "台币": "TWD",
 }
 
 # Physical units written after the number: regex fragment -> (unit, multiplier).
@@ -188,15 +190,18 @@ PHYSICAL_ALT = "|".join(f"(?:{p})" for p, _, _ in PHYSICAL_UNITS)
 PHYSICAL_RES = [(re.compile(rf"(?:{p})\Z"), unit, mult) for p, unit, mult in PHYSICAL_UNITS]
 
 
+_SPACES = re.compile(r"\s+")  # compiled once: the lookups below run per figure
+
+
 def currency_from_symbol(symbol: str) -> str | None:
     """Map a currency symbol as written ("HK$", "Â¥", "c $") to its ISO code."""
-    s = re.sub(r"\s+", " ", symbol.strip())
+    s = _SPACES.sub(" ", symbol.strip())
     return CURRENCY_SYMBOLS.get(s) or CURRENCY_SYMBOLS.get(s.replace(" ", ""))
 
 
 def currency_from_word(word: str) -> str | None:
     """Map a currency word written after a number ("billion yuan" -> "yuan") to its ISO code."""
-    w = re.sub(r"\s+", " ", word.strip())
+    w = _SPACES.sub(" ", word.strip())
     if w in CHINESE_CURRENCY:
         return CHINESE_CURRENCY[w]
     for rx, iso in CURRENCY_WORD_RES:
