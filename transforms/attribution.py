@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
+from itertools import pairwise
 
 from transforms.dispatch import first_char_dispatch, has_case_fold_odd, lowered_search, lowered_twin
 from transforms.entities import EntityCatalog, Mention, names_as_written
@@ -543,6 +544,17 @@ _CHANGE_IN = re.compile(
     _I,
 )
 _PRONOUN_START = re.compile(r"[\"“‘']?(?:It|Its|It['’]s)\s")
+_SHARE_SUBJECT = re.compile(
+    r"(?:^|(?<=[\s,;:(]))(?:the\s+|a\s+)?(?P<np>(?:[\w-]+\s+){0,2}[\w-]+?)(?:\s+(?:from|by|of)\s+[^.;]{0,80}?)?\s+"
+    r"(?:accounted\s+for|account\s+for|made\s+up|make\s+up|represented|represent|comprised|took|take)\s+"
+    r"(?:(?:about|roughly|nearly|around|almost|just|only|more\s+than|over|under|less\s+than|the\s+remaining|the|a)\s+)*$",
+    _I,
+)
+_NOT_A_PART = frozenset(
+    {"it", "they", "which", "that", "this", "these", "those", "its", "their", "he", "she", "we", "who", "and", "while"}
+)
+_RESPECTIVELY = re.compile(r"(?:\s*(?:,\s*)?(?:[\w-]+\s+){0,3}?)?,?\s*respectively\b", _I)
+_NAME_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\s*")
 _LISTED_METRICS = frozenset({"stock_price", "market_cap", "eps", "dividend", "buyback"})
 _MARKET_VOLUME_METRICS = frozenset({"shipments", "gpus", "users", "deliveries", "market_size", "energy"})
 _SHIPPED_BEFORE = re.compile(r"\b(?:shipped|ships|ship|shipping|delivered|delivers|deliver|shipments\s+of)\b[^.;,]*$", _I)
@@ -1529,8 +1541,12 @@ class _Attributor:
     def _entity(
         self, fig: Figure, k: int, si: int, sent: _Sentence, metric: str, subject: str | None
     ) -> str | None:
-        g0, _ = self.groups[k]
+        g0, g1 = self.groups[k]
         first = self.figures[g0]
+        if g1 > g0:
+            paired = self._respective_name(k, sent)
+            if paired is not None:
+                return paired  # "AMD and Intel held 7% and 2%, respectively"
         if metric == "market_size":
             market = self._market_phrase(sent, first.start)
             if market:
@@ -1559,6 +1575,11 @@ class _Attributor:
             h = bisect_left(self.mention_starts, self.asides[a][0]) - 1
             if h >= 0 and self.mentions[h].end == self.asides[a][0] and self.mentions[h].is_subject_kind:
                 return self.mentions[h].canonical
+        if fig.unit == "%" and self.subject is None:
+            # a market story's breakdown (a results story's "HPC made up 57% of sales" is the company's)
+            part = self._share_subject(sent, first.start)
+            if part is not None:
+                return part  # "Arm-based servers accounted for 21.6% of shipments": the part named
         # A name directly attached to the figure ("Qwen3 with 235 billion parameters").
         i = bisect_left(self.mention_starts, first.start) - 1
         if i >= 0 and self.mentions[i].start >= sent.start and self.mentions[i].is_subject_kind:
@@ -1628,6 +1649,37 @@ class _Attributor:
         """Whether the figure's clause says "overnight" (not a clause beside it)."""
         brk = _CLAUSE_BREAK.search(self.text, fig.end, sent.end)
         return bool(_OVERNIGHT.search(self.text, self._clause_start(sent, fig.start), brk.start() if brk else sent.end))
+
+    def _share_subject(self, sent: _Sentence, pos: int) -> str | None:
+        """The unnamed part a share belongs to: the clause's subject before "accounted for" and the like."""
+        clause = self._clause_start(sent, pos)
+        m = _SHARE_SUBJECT.search(self.text, clause, pos)
+        if m is None or m.end() != pos:
+            return None
+        if any(x.is_subject_kind for x in self._mentions_between(m.start("np"), m.end("np"))):
+            return None  # a named company's share is the name's (the rules below)
+        words = m.group("np").split()
+        if words[0].lower() in _NOT_A_PART or not any(w[:1].islower() for w in words):
+            return None
+        return " ".join(words)
+
+    def _respective_name(self, k: int, sent: _Sentence) -> str | None:
+        """The name a "respectively" list pairs with figure k: the i-th of as many names before."""
+        g0, g1 = self.groups[k]
+        last = self.figures[g1]
+        tail = _RESPECTIVELY.match(self.text, last.end, sent.end)
+        if tail is None:
+            return None
+        clause = self._clause_start(sent, self.figures[g0].start)
+        names = [m for m in self._mentions_between(clause, self.figures[g0].start) if m.is_subject_kind]
+        size = g1 - g0 + 1
+        if len(names) < size:
+            return None
+        names = names[-size:]
+        for a, b in pairwise(names):
+            if not _NAME_LIST_GAP.fullmatch(self.text, a.end, b.start):
+                return None  # not one list of names ("Tencent's Yuanbao and ...")
+        return names[k - g0].canonical
 
     def _clause_start(self, sent: _Sentence, pos: int) -> int:
         start = sent.start
