@@ -39,6 +39,28 @@ def submit_in_process(fn: Callable[..., T], *args: Any) -> Future[T]:
     return pool.submit(fn, *args)
 
 
+def start_pool(initializer: Callable[[], None] | None = None) -> None:
+    """Start the shared pool's workers now, each running initializer first (no-op if running).
+
+    `briefing run` calls it while Prefect's temporary server starts, so the workers' spawn and
+    imports overlap that wait instead of delaying the first batch.
+    """
+    global _pool
+    with _lock:
+        if _pool is not None:
+            return
+        _pool = ProcessPoolExecutor(
+            worker_count(), mp_context=multiprocessing.get_context("spawn"), initializer=initializer
+        )
+        pool = _pool
+    for _ in range(worker_count()):
+        pool.submit(_noop)  # workers are spawned on demand: ask for all of them
+
+
+def _noop() -> None:
+    return None
+
+
 def run_in_process(fn: Callable[..., T], *args: Any) -> T:
     """Run fn(*args) in the shared worker pool and wait for it (the calling thread releases the GIL)."""
     return submit_in_process(fn, *args).result()

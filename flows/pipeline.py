@@ -14,7 +14,7 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 from briefing.settings import Settings
-from flows import feeds, loading, parallel, runners, store, tasks, validation
+from flows import feeds, loading, parallel, parsing, runners, store, tasks, validation
 from reports.calendar import infer_every
 
 # Batches in flight at once: enough to keep workers busy, few enough that memory stays flat.
@@ -53,6 +53,8 @@ def ingest(inbox: str | None = None) -> dict[str, Any]:
         catalog = loading.load_entity_catalog(settings)
         version = loading.compute_extractor_version(settings)
         to_read, unchanged = tasks.list_sources(settings)
+        if to_read and settings.task_runner == "thread" and parallel.worker_count() > 1:
+            parallel.start_pool(parsing.prepare_worker)  # already running when `briefing run` started it
         summary = loading.IngestSummary(seen=unchanged, unchanged=unchanged)
         batches = loading.batched(to_read, settings.batch_size)
         logger.info("%d files to read in %d batches, %d unchanged", len(to_read), len(batches), unchanged)

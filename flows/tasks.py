@@ -9,7 +9,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from briefing.settings import Settings
-from flows import loading, parallel, reporting, store, validation
+from flows import loading, parallel, parsing, reporting, store, validation
 from transforms.entities import EntityCatalog
 
 
@@ -27,8 +27,8 @@ def parse_batch(
     """Read, decode and extract figures from one batch of files (no database access)."""
     if settings.task_runner == "thread" and parallel.worker_count() > 1:
         # Threads share the GIL: parse in a worker process so batches use every core.
-        return parallel.run_in_process(loading.parse_files, list(files), settings, catalog)
-    return loading.parse_files(files, settings, catalog)
+        return parallel.run_in_process(parsing.parse_files, list(files), settings, catalog)
+    return parsing.parse_files(files, settings, catalog)
 
 
 @task(name="store-batch", cache_policy=NO_CACHE)
