@@ -514,8 +514,11 @@ _SESSION_WORD = re.compile(
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight", _I
 )
 _SECTION_HEAD = re.compile(
-    r"^(?=[A-Z])[^\n.!?]{0,100}(?:\([^\n]{0,100}\))?[ \t]*\n(?=[ \t]*(?:\d{1,2}[.)]|[-•*–])\s)", re.M
+    r"^(?:>>?|#{1,4}|\*\*)?[ \t]*(?P<head>(?=[A-Z])[^\n.!?]{0,100}(?:\([^\n]{0,100}\))?)[ \t]*\**\n"
+    r"(?=[ \t]*(?:\d{1,2}[.)]|[-•*–])\s)",
+    re.M,
 )
+_CODED_HEAD = re.compile(r"(?P<name>[A-Z][\w&.-]*(?:[ ][A-Z][\w&.-]*){0,3})(?:[ ]*/[ ]*[A-Z][\w&. -]*?)?[ \t]*\((?:[A-Z]{2,6}:[ ]?)?\d{3,6}(?:\.[A-Z]{1,3})?\)")
 # The line break _SECTION_HEAD ends with and the bullet its lookahead needs after it.
 _BULLET_LINE = re.compile(r"\n(?=[ \t]*(?:\d{1,2}[.)]|[-•*–])\s)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -801,7 +804,17 @@ class _Attributor:
             bonus = 3.0 if m.start < title_end else 1.0 if m.start < lead_end else 0.0
             scores[m.canonical] = scores.get(m.canonical, 0.0) + 1.0 + bonus
         if not scores:
-            return None
+            # no listed company: a name found from its shape that the headline carries and the
+            # text repeats ("NEXTDC has posted ...", "Sakura Internet <3778> announced ...")
+            for m in self.mentions:
+                if m.known or m.kind != "other" or not m.is_subject_kind:
+                    continue
+                if m.start < title_end:
+                    in_title.add(m.canonical)
+                scores[m.canonical] = scores.get(m.canonical, 0.0) + 1.0 + (3.0 if m.start < title_end else 0.0)
+            scores = {name: v for name, v in scores.items() if name in in_title and v >= 6.0}
+            if not scores:
+                return None
         ranked = sorted(scores, key=lambda name: -scores[name])
         best = ranked[0]
         runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
@@ -815,14 +828,24 @@ class _Attributor:
         if not _BULLET_LINE.search(self.text):
             return out  # a heading needs a bullet line under it: skip the slow scan of every line
         for m in _SECTION_HEAD.finditer(self.text):
-            i = bisect_left(self.mention_starts, m.start())
-            if i >= len(self.mentions) or self.mentions[i].start != m.start():
-                continue
-            head = self.mentions[i]
-            if head.kind != "company" or not head.known:
+            name_at = m.start("head")
+            i = bisect_left(self.mention_starts, name_at)
+            name: str | None = None
+            if i < len(self.mentions) and self.mentions[i].start == name_at:
+                head = self.mentions[i]
+                if head.kind == "company" and head.known:
+                    name = head.canonical
+            else:
+                # ">> ALCHIP (3661)": a heading that names a listed company by its stock code
+                coded = _CODED_HEAD.match(self.text, name_at)
+                if coded:
+                    written = coded.group("name")
+                    ent = self.catalog.lookup_folded(written)
+                    name = ent.canonical if ent else (written.title() if written.isupper() else written)
+            if name is None:
                 continue
             blank = _BLANK_LINE.search(self.text, m.end())
-            out.append((m.start(), blank.start() if blank else len(self.text), head.canonical))
+            out.append((m.start(), blank.start() if blank else len(self.text), name))
         return out
 
     def _subject_at(self, pos: int) -> str | None:

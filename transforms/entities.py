@@ -62,11 +62,14 @@ _UNLISTED = re.compile(
     r"|(?P<poss>(?<![\w-])(?P<poss_name>[A-Z][a-z]{2,}+[A-Za-z]*+)['’]s\s+(?:\w+\s+){0,2}?"
     r"(?:revenue|sales|profit|shares|stock|market|cloud|business|earnings|income|valuation|capex|"
     r"spending|investment|users|models?|platform|app|chips?)\b)"
-    r"|(?P<actor>(?:(?<![^\n])|(?<=[.;:!?\n]\s)|(?<=[a-z,'’] ))(?P<actor_name>[A-Z][a-z]{2,}+[A-Za-z]*+)\s++"
-    r"(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+)?"
+    r"|(?P<actor>(?:(?<![^\n])|(?<=[.;:!?\n]\s)|(?<=[a-z,'’] ))(?P<actor_name>[A-Z][a-z]{2,}+[A-Za-z]*+|[A-Z]{3,}[0-9]?(?=\s+ha[sd]\s))\s++"
+    r"(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+)?(?:has\s+|had\s+|have\s+|also\s+)?"
     r"(?:reported|reports|posted|posts|said|says|announced|announces|launched|launches|released|releases|"
     r"raised|raises|invested|invests|plans|planned|expects|expected|unveiled|unveils|generated|recorded|"
     r"booked|shipped|sold|signed|signs|secured|secures|agreed|agrees|targets|is\s+targeting|filed|files)\b)"
+    # "Alchip (3661)", "Sakura Internet <3778>", "Kuaishou (1024.HK)": a name with its stock code
+    r"|(?P<coded>(?<![\w'’-])(?P<coded_name>[A-Z][\w&.-]*(?:[ ][A-Z][\w&.-]*){0,3})[ \t]*[(<（]"
+    r"(?:[A-Z]{2,6}:[ ]?)?\d{3,6}(?:\.[A-Z]{1,3})?[)>）])"
     # "London-based Synthesia", "Paris-based Mistral AI": what a place-based phrase introduces
     r"|(?P<based>(?<=-based\s)(?P<based_name>(?:[A-Z][\w&-]*\s){0,2}[A-Z][\w&-]+))"
     # "Dominion Energy, which serves ...", "PIF, which manages ...": a name a relative clause hangs on
@@ -298,6 +301,10 @@ class EntityCatalog:
         """Every listed name and alias mapped to its canonical name ("Zhipu" -> "Zhipu AI")."""
         return {name: ent.canonical for name, ent in self._by_alias.items()}
 
+    def lookup_folded(self, name: str) -> Entity | None:
+        """The watchlist entry a name denotes, ignoring case ("WISTRON" -> Wistron), if any."""
+        return self._by_alias.get(name) or self._by_folded.get(name.casefold())
+
     def canonical(self, name: str) -> str:
         """Return the canonical form of a name (the name itself when not on the watchlist)."""
         ent = self._by_alias.get(name)
@@ -312,7 +319,13 @@ class EntityCatalog:
                 ent = self._by_alias[m.group(0)]
                 mentions.append(Mention(m.start(), m.end(), ent.canonical, ent.kind, True))
                 taken.append((m.start(), m.end()))
-        for start, end, name in _find_unlisted_names(text):
+        found = _find_unlisted_names(text)
+        # "Hoshizora Systems expects": the last word of a longer name found elsewhere is that name
+        heads = {n.rsplit(" ", 1)[1]: n.rsplit(" ", 1)[0] for _, _, n in found if " " in n}
+        for start, end, name in found:
+            head = heads.get(name)
+            if head is not None and text.endswith(head + " ", 0, start):
+                start, name = start - len(head) - 1, f"{head} {name}"
             if _overlaps(taken, start, end):
                 continue
             known = self._by_alias.get(name) or self._by_folded.get(name.casefold())
@@ -326,9 +339,13 @@ class EntityCatalog:
                 mentions.append(Mention(start, end, name, "other", False))
             insort(taken, (start, end))
         # A name found once from its shape ("Humain signed ...") is that name wherever it stands.
-        unlisted = {m.canonical for m in mentions if not m.known and " " not in m.canonical and len(m.canonical) >= 4}
+        unlisted = {
+            m.canonical
+            for m in mentions
+            if not m.known and len(m.canonical) >= 4 and m.canonical.count(" ") <= 3
+        }
         if unlisted:
-            # one scan for all of them; whole-word names without spaces never overlap each other
+            # one scan for all of them, longest first; what overlaps a name already found is skipped
             names = "|".join(re.escape(n) for n in sorted(unlisted, key=len, reverse=True))
             for m in re.finditer(rf"(?<![\w-])(?:{names})(?![\w-])", text):
                 if not _overlaps(taken, m.start(), m.end()):
@@ -365,7 +382,7 @@ def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
             named = _suffix_name(text, m)
             if named:
                 found.append(named)
-        elif kind in {"poss", "actor", "which", "firm", "based"}:
+        elif kind in {"poss", "actor", "which", "firm", "based", "coded"}:
             name = m.group(kind + "_name")
             if kind in {"actor", "firm"} and _PERSON_BEFORE.search(text, max(0, m.start() - 40), m.start()):
                 continue  # "President Lu Weibing said": a person, not an organisation
