@@ -677,7 +677,8 @@ _MONTH_NAME = (
 _FISCAL_END_STATED = re.compile(
     rf"\b(?:fiscal|financial|business)\s+years?\s+(?:that\s+)?(?:end(?:s|ed|ing)?|to|through|closing)\s+"
     rf"(?:in\s+|on\s+)?(?P<end>{_MONTH_NAME})"
-    rf"|\b(?P<h1>{_MONTH_NAME})\s*[-–]\s*{_MONTH_NAME}\s+(?:first\s+half|half[- ]year|H1|1H)\b",
+    rf"|\b(?P<h1>{_MONTH_NAME})\s*[-–]\s*{_MONTH_NAME}\s+(?:first\s+half|half[- ]year|H1|1H)\b"
+    rf"|\b(?:12|twelve)\s+months\s+(?:to|ended|ending)\s+(?P<end12>{_MONTH_NAME})",
     _I,
 )
 # Searched once per document: the lower-cased scan without groups, grouped by first character
@@ -2140,8 +2141,8 @@ def _stated_fiscal_end(text: str, low: str | None = None) -> int | None:
     m = lowered_search(_FISCAL_END_STATED, _FISCAL_END_STATED_SCAN, text, low)
     if m is None:
         return None
-    if m.group("end"):
-        return month_number(m.group("end"))
+    if m.group("end") or m.group("end12"):
+        return month_number(m.group("end") or m.group("end12"))
     start = month_number(m.group("h1"))
     return (start - 2) % 12 + 1 if start else None  # a first half from April: the year ends in March
 

@@ -62,7 +62,8 @@ _PERIOD = re.compile(
   | (?P<cy>\bCY\s*['’]?(?P<cyy>{_Y}|\d{{2}})\b)
   | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_Y}|\d{{2}})\b)
   | (?P<qended>\b(?:the\s+|its\s+)?(?:(?:fiscal\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?)?(?:quarter|three\s+months|three-month\s+period)\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<qem>{_MONTH})\b\.?(?:\s+(?P<qed>[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<qey>{_Y})\b)?)
-  | (?P<mspan>\b(?P<msa>{_MONTH})\s*[-–]\s*(?P<msb>{_MONTH})\s+(?:period|half|months)\b(?:\s+(?:of\s+)?(?P<msy>{_Y})\b)?)
+  | (?P<mspan>\b(?P<msa>{_MONTH})\s*[-–]\s*(?P<msb>{_MONTH})\s+(?:period|half|months)\b(?:\s+(?:of\s+)?(?P<msy>{_Y})\b)?(?:\s+of\s+(?:the\s+)?(?:fiscal|financial|business)\s+year\s+(?:ending|ended|to)\s+(?:in\s+)?(?P<msfm>{_MONTH})\s+(?P<msfy>{_Y})\b)?)
+  | (?P<fyrev>\b(?:the\s+)?(?P<fyry>{_Y})\s+(?:fiscal|financial)\s+years?\b)
   | (?P<ytdended>\b(?:the\s+)?(?P<yten>six|nine|twelve)\s+months\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<ytem>{_MONTH})\b\.?(?:\s+(?P<yted>[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<ytey>{_Y})\b)?)
   | (?P<fqbare>\b(?:the\s+|its\s+|their\s+)?fiscal\s+(?P<fbord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter\b)
   | (?P<ytd>\b(?:the\s+|its\s+)?first\s+(?P<ytdn>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01])\s+(?P<ytdu>quarters|months)(?:\s+of\s+(?:(?P<ytdfy>fiscal\s+(?:year\s+)?|FY\s*)(?P<ytdfyy>{_Y}|\d{{2}})|(?P<ytdy>{_Y})|{_RELYEAR}|the\s+year))?)
@@ -254,10 +255,16 @@ def find_periods(
                 continue
             first_m, last_m = month_number(g["msa"]), month_number(g["msb"])
             months = (last_m - first_m) % 12 + 1
-            if months % 3 == 0 and (first_m - 1) % 3 == (fiscal_end % 3):
+            span_fiscal_end = fiscal_end
+            if g["msfm"] and _MONTH_CASED.match(g["msfm"]):
+                span_fiscal_end = month_number(g["msfm"])  # "... of the fiscal year ending March 2026"
+            if months % 3 == 0 and (first_m - 1) % 3 == (span_fiscal_end % 3):
                 y = int(g["msy"]) if g["msy"] else _year_of_recent_month(last_m, published, ctx_year)
+                if g["msfy"] and span_fiscal_end != 12:
+                    fy_end = int(g["msfy"])
+                    y = fy_end if last_m <= span_fiscal_end else fy_end - 1
                 if y:
-                    last = _quarter_ending(y, last_m, fiscal_end)
+                    last = _quarter_ending(y, last_m, span_fiscal_end)
                     first = _quarters_back(last, months // 3 - 1)
                     year_part, last_q = last.rsplit("-Q", 1)
                     if months == 6 and last_q in {"2", "4"}:
@@ -266,6 +273,8 @@ def find_periods(
                         values = (year_part,)
                     else:
                         values = (last,) if first == last else (f"{first}..{last}",)
+        elif kind == "fyrev":
+            values = (f"FY{g['fyry']}",)  # "for the 2027 financial year"
         elif kind == "ytdended":
             # "Nine Months Ended August 2, 2026": the fiscal year's quarters up to that one
             if not _MONTH_CASED.match(g["ytem"]):
