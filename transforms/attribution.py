@@ -85,9 +85,9 @@ _METRIC_CUES: list[tuple[str, str]] = [
         r"P/?E\b|P/S\b|P/B\b|\bBPS\b|EV/EBITDA|price[- ]to[- ](?:earnings|sales|book)|(?:earnings|sales|revenue)\s+multiples?",
     ),
     ("eps", r"earnings\s+per\s+(?:share|ADS)|\bEPS\b|per\s+ADS"),
-    ("gross_margin", r"gross\s+margins?"),
+    ("gross_margin", r"gross\s+(?:profit\s+)?margins?"),
     ("ebitda_margin", r"EBITDA\s+margins?"),
-    ("operating_margin", r"operating\s+margins?|EBITA?\s+margins?"),
+    ("operating_margin", r"operating\s+(?:profit\s+)?margins?|EBITA?\s+margins?"),
     ("net_margin", r"net\s+(?:profit\s+)?margins?"),
     ("operating_margin", r"(?:a|the|its|their|of|for|with)\s+margins?\b|(?<=\s)margins?\s+(?:of|was|were|at|rose|fell|widened|narrowed)\b"),
     ("gross_profit", r"gross\s+profits?"),
@@ -98,7 +98,7 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     (
         "ebitda",
-        r"EBITDA",
+        r"EBITDA|earnings\s+before\s+interest,?\s+tax(?:es|ation)?,?\s+depreciation\s+and\s+amorti[sz]ation",
     ),
     (
         "net_profit",
@@ -520,6 +520,7 @@ _SECTION_HEAD = re.compile(
 )
 _CODED_HEAD = re.compile(r"(?P<name>[A-Z][\w&.-]*(?:[ ][A-Z][\w&.-]*){0,3})(?:[ ]*/[ ]*[A-Z][\w&. -]*?)?[ \t]*\((?:[A-Z]{2,6}:[ ]?)?\d{3,6}(?:\.[A-Z]{1,3})?\)")
 # The line break _SECTION_HEAD ends with and the bullet its lookahead needs after it.
+_BULLET_START = re.compile(r"[ \t]*[-•*–][ \t]")
 _BULLET_LINE = re.compile(r"\n(?=[ \t]*(?:\d{1,2}[.)]|[-•*–])\s)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LABEL_BEFORE = re.compile(
@@ -755,6 +756,7 @@ class _Attributor:
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._trading_cache: dict[int, bool] = {}
         self._regional: dict[str, str] | None = None
+        self.translated_chinese = _CJK.search(text) is not None
         self._sentences: dict[int, _Sentence] = {}
         self._periods: dict[int, list[PeriodMention]] = {}
         self._kind_cache: dict[
@@ -1058,6 +1060,14 @@ class _Attributor:
                     ]
                 )
             cues = [c for c in cues if not self._inside_figure_strict(c[0], c[1])]
+            if self.translated_chinese:
+                # machine-translated 营业收入 reads "operating income": it is revenue
+                cues = [
+                    (cs, ce, "revenue")
+                    if metric == "operating_profit" and self.text[cs:ce].lower().startswith("operating income")
+                    else (cs, ce, metric)
+                    for cs, ce, metric in cues
+                ]
             sent = _Sentence(s, e, periods, cues)
             self._sentences[idx] = sent
         return sent
@@ -1104,6 +1114,12 @@ class _Attributor:
                 and not _CLAUSE_BREAK.search(self.text, prev.end, fig.start)
             ):
                 metric = prev.metric or metric  # "$4.3 billion, up 22%": the same line item
+            if metric == "other" and not cue_found and _BULLET_START.match(self.text, sent.start):
+                # "- September revenue NT$8.46 billion" / "- Q3 NT$26.03 billion": a bullet list
+                # goes on naming the same line item
+                listed = self._bullet_above(out, fig, sent)
+                if listed is not None:
+                    metric = listed
             if (
                 metric == "other"
                 and not cue_found
@@ -1194,6 +1210,18 @@ class _Attributor:
             if nxt.metric not in {None, "other"}:
                 out[i] = _with_attributes(f, nxt.metric, f.basis, f.entity, f.period, f.kind)
         return out
+
+    def _bullet_above(self, out: list[Figure], fig: Figure, sent: _Sentence) -> str | None:
+        """The metric of the last amount of the same unit in the bullets just above (no blank line)."""
+        for prev in reversed(out[-12:]):
+            if prev.start >= sent.start:
+                continue
+            if _BLANK_LINE.search(self.text, prev.end, fig.start):
+                return None
+            if prev.unit == fig.unit and prev.metric not in {None, "other"}:
+                line = self.spans[self.sentence_index(prev.start)][0]
+                return prev.metric if _BULLET_START.match(self.text, line) else None
+        return None
 
     def _changes_to_next(self, k: int) -> bool:
         """Whether figure k is a change "to" the figure after it ("will triple to about 4.5 GW")."""
