@@ -809,13 +809,17 @@ class _Attributor:
         if not scores:
             # no listed company: a name found from its shape that the headline carries and the
             # text repeats ("NEXTDC has posted ...", "Sakura Internet <3778> announced ...")
+            counts: dict[str, int] = {}
             for m in self.mentions:
                 if m.known or m.kind != "other" or not m.is_subject_kind:
                     continue
-                if m.start < title_end:
-                    in_title.add(m.canonical)
+                if m.start < lead_end:
+                    in_title.add(m.canonical)  # the headline, or a lead under a foreign-language one
+                counts[m.canonical] = counts.get(m.canonical, 0) + 1
                 scores[m.canonical] = scores.get(m.canonical, 0.0) + 1.0 + (3.0 if m.start < title_end else 0.0)
-            scores = {name: v for name, v in scores.items() if name in in_title and v >= 6.0}
+            scores = {
+                name: v for name, v in scores.items() if name in in_title and (v >= 6.0 or counts[name] >= 3)
+            }
             if not scores:
                 return None
         ranked = sorted(scores, key=lambda name: -scores[name])
