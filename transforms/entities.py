@@ -67,20 +67,57 @@ _UNLISTED = re.compile(
     r"(?:reported|reports|posted|posts|said|says|announced|announces|launched|launches|released|releases|"
     r"raised|raises|invested|invests|plans|planned|expects|expected|unveiled|unveils|generated|recorded|"
     r"booked|shipped|sold|signed|signs|secured|secures|agreed|agrees|targets|is\s+targeting|filed|files)\b)"
-    # "Alchip (3661)", "Sakura Internet <3778>", "Kuaishou (1024.HK)": a name with its stock code
-    r"|(?P<coded>(?<![\w'’-])(?P<coded_name>[A-Z][\w&.-]*(?:[ ][A-Z][\w&.-]*){0,3})[ \t]*[(<（]"
-    r"(?:[A-Z]{2,6}:[ ]?)?\d{3,6}(?:\.[A-Z]{1,3})?[)>）])"
-    # "London-based Synthesia", "Paris-based Mistral AI": what a place-based phrase introduces
-    r"|(?P<based>(?<=-based\s)(?P<based_name>(?:[A-Z][\w&-]*\s){0,2}[A-Z][\w&-]+))"
-    # "Dominion Energy, which serves ...", "PIF, which manages ...": a name a relative clause hangs on
-    r"|(?P<which>(?<![\w'’-])(?P<which_name>(?:[A-Z][\w&-]*\s){0,2}[A-Z][\w&-]+),\s+which\s)"
-    # "G42's Khazna Data Centers reported revenue": a longer name doing what companies do
-    r"|(?P<firm>(?:(?<=[.;:!?\n]\s)|(?<=[a-z,'’] ))(?P<firm_name>(?:[A-Z][\w&-]*\s){1,2}[A-Z][a-z]{2,}[A-Za-z]*)\s+"
-    r"(?:reported|reports|posted|posts|announced|announces|raised|raises|invested|invests|generated|"
-    r"recorded|booked|shipped|signed|signs|secured|secures)\b)"
     r"|(?P<camel>(?<![\w-])(?:[A-Z][a-z]+[A-Z][A-Za-z]+|i[A-Z][A-Za-z]+)(?:-[A-Z][A-Z0-9.]*)?(?![\w-]))"
     r")"
 )
+# Rarer name shapes, found from a cheap anchor and matched around it (tried at every capital
+# letter, as alternatives of _UNLISTED, they cost as much as the rest of it together).
+# "Alchip (3661)", "Sakura Internet <3778>", "Kuaishou (1024.HK)": a name with its stock code
+_CODE_GATE = re.compile(r"[(<（](?:[A-Z]{2,6}:[ ]?)?\d{3,6}(?:\.[A-Z]{1,3})?[)>）]")
+_CODED_BEFORE = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w&.-]*(?:[ ][A-Z][\w&.-]*){0,3})[ \t]*\Z")
+# "London-based Synthesia", "Paris-based Mistral AI": what a place-based phrase introduces
+_BASED_AFTER = re.compile(r"(?:[A-Z][\w&-]*\s){0,2}[A-Z][\w&-]+")
+# "Dominion Energy, which serves ...", "PIF, which manages ...": a name a relative clause hangs on
+_WHICH_BEFORE = re.compile(r"(?<![\w'’-])(?P<name>(?:[A-Z][\w&-]*\s){0,2}[A-Z][\w&-]+)\Z")
+# "G42's Khazna Data Centers reported revenue": a longer name doing what companies do
+_FIRM_VERBS = (
+    "reported", "reports", "posted", "posts", "announced", "announces", "raised", "raises", "invested",
+    "invests", "generated", "recorded", "booked", "shipped", "signed", "signs", "secured", "secures",
+)
+_FIRM_VERB = re.compile(r"\s(?:" + "|".join(_FIRM_VERBS) + r")\b")
+_FIRM_BEFORE = re.compile(
+    r"(?:(?<=[.;:!?\n]\s)|(?<=[a-z,'’] ))(?P<name>(?:[A-Z][\w&-]*\s){1,2}[A-Z][a-z]{2,}[A-Za-z]*)\Z"
+)
+
+
+def _anchored_names(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, name, shape) of the rarer shapes: coded, based, which, firm."""
+    out: list[tuple[int, int, str, str]] = []
+    if _CODE_GATE.search(text):
+        for g in _CODE_GATE.finditer(text):
+            m = _CODED_BEFORE.search(text, max(0, g.start() - 80), g.start())
+            if m:
+                out.append((m.start("name"), m.end("name"), m.group("name"), "coded"))
+    pos = text.find("-based ")
+    while pos >= 0:
+        m = _BASED_AFTER.match(text, pos + 7)
+        if m:
+            out.append((m.start(), m.end(), m.group(0), "based"))
+        pos = text.find("-based ", pos + 7)
+    pos = text.find(", which ")
+    while pos >= 0:
+        m = _WHICH_BEFORE.search(text, max(0, pos - 80), pos)
+        if m:
+            out.append((m.start("name"), m.end("name"), m.group("name"), "which"))
+        pos = text.find(", which ", pos + 8)
+    if any(v in text for v in _FIRM_VERBS):
+        for v in _FIRM_VERB.finditer(text):
+            m = _FIRM_BEFORE.search(text, max(0, v.start() - 80), v.start())
+            if m:
+                out.append((m.start("name"), m.end("name"), m.group("name"), "firm"))
+    return out
+
+
 _NOT_NAMES = frozenset(
     [
         "IaaS",
@@ -365,7 +402,7 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
     """Names the watchlist may lack, found from their shape (one scan over the text)."""
     found: list[tuple[int, int, str]] = []
-    people: frozenset[str] | None = None
+    cache: dict[str, frozenset[str]] = {}
     for m in _UNLISTED.finditer(text):
         kind = m.lastgroup
         if kind == "digit":
@@ -382,31 +419,43 @@ def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
             named = _suffix_name(text, m)
             if named:
                 found.append(named)
-        elif kind in {"poss", "actor", "which", "firm", "based", "coded"}:
-            name = m.group(kind + "_name")
-            if kind in {"actor", "firm"} and _PERSON_BEFORE.search(text, max(0, m.start() - 40), m.start()):
-                continue  # "President Lu Weibing said": a person, not an organisation
-            if kind == "actor":
-                if people is None:
-                    people = _person_words(text)
-                if name in people:
-                    continue  # "Wei said" after "Chairman C.C. Wei": the person again
-                if (
-                    _NOUN_LIKE_VERB.match(text, m.end("actor_name"))
-                    and _at_sentence_start(text, m.start())
-                    and not _named_mid_sentence(text, name)
-                ):
-                    continue  # "Internal plans put ...": an adjective and a noun, not a name and a verb
-            if kind == "which" and _PLACE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
-                continue  # "its AI Cloud in Munich, which went live": a place
-            start = m.start(kind + "_name")
-            words = name.split()
-            while len(words) > 1 and words[0] in _NOT_NAMES:  # "The", "Meanwhile" at a sentence start
-                start += len(words.pop(0)) + 1
-            name = " ".join(words)
-            if name not in _NOT_NAMES:
-                found.append((start, m.end(kind + "_name"), name))
+        elif kind in {"poss", "actor"}:
+            named = _shaped_name(text, kind, m.start(kind + "_name"), m.end(kind + "_name"), cache)
+            if named:
+                found.append(named)
+    for start, end, _name, kind in _anchored_names(text):
+        named = _shaped_name(text, kind, start, end, cache)
+        if named:
+            found.append(named)
+    found.sort(key=lambda f: (f[0], -f[1]))
     return found
+
+
+def _shaped_name(
+    text: str, kind: str, start: int, end: int, cache: dict[str, frozenset[str]]
+) -> tuple[int, int, str] | None:
+    """A name found from its shape, unless it is a person, a place or a capitalised common word."""
+    name = text[start:end]
+    if kind in {"actor", "firm"} and _PERSON_BEFORE.search(text, max(0, start - 40), start):
+        return None  # "President Lu Weibing said": a person, not an organisation
+    if kind == "actor":
+        if "people" not in cache:
+            cache["people"] = _person_words(text)
+        if name in cache["people"]:
+            return None  # "Wei said" after "Chairman C.C. Wei": the person again
+        if (
+            _NOUN_LIKE_VERB.match(text, end)
+            and _at_sentence_start(text, start)
+            and not _named_mid_sentence(text, name)
+        ):
+            return None  # "Internal plans put ...": an adjective and a noun, not a name and a verb
+    if kind == "which" and _PLACE_BEFORE.search(text, max(0, start - 12), start):
+        return None  # "its AI Cloud in Munich, which went live": a place
+    words = name.split()
+    while len(words) > 1 and words[0] in _NOT_NAMES:  # "The", "Meanwhile" at a sentence start
+        start += len(words.pop(0)) + 1
+    name = " ".join(words)
+    return None if name in _NOT_NAMES else (start, end, name)
 
 
 _PERSON_BEFORE = first_char_dispatch(  # transforms.dispatch: ~2x faster
