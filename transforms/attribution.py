@@ -504,7 +504,9 @@ _THE_QUARTER = re.compile(
     r"\b(?:in|during|for|at)\s+the\s+(?:quarter|period|half)\b|\bquarter[- ]end\b|\bthe\s+quarter['’]s\b", _I
 )
 _RESULTS = re.compile(
-    r"\b(?:results|reported|reports|earnings|revenue|profit|quarterly|quarter|financial\s+report)\b", _I
+    r"\b(?:results|reported|reports|earnings|revenue|profit|quarterly|quarter|financial\s+report|net\s+sales"
+    r"|bookings|net\s+orders)\b",
+    _I,
 )
 _IN_PERIOD_BEFORE = re.compile(r"\b(?:in|for|during|over)\s+(?:the\s+)?$", _I)
 _REPORT_OR_YEAR = re.compile(r"\d{4}(?:-[QH]\d)?")
