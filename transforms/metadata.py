@@ -24,6 +24,15 @@ _MON = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+# French month names ("Publié le 21 janv. 2026 à 07:00"), read as their English ones
+_FR_MONTHS = {
+    "janvier": "Jan", "janv": "Jan", "février": "Feb", "févr": "Feb", "fevrier": "Feb", "mars": "Mar",
+    "avril": "Apr", "avr": "Apr", "mai": "May", "juin": "Jun", "juillet": "Jul", "juil": "Jul", "août": "Aug",
+    "aout": "Aug", "septembre": "Sep", "sept": "Sep", "octobre": "Oct", "oct": "Oct", "novembre": "Nov",
+    "nov": "Nov", "décembre": "Dec", "déc": "Dec", "decembre": "Dec",
+}  # fmt: skip
+_MON_FR = r"(?:" + "|".join(sorted(_FR_MONTHS, key=len, reverse=True)) + r")\.?"
+_TIME_FR = r"(?:\s+(?:à\s+)?\d{1,2}[:h]\d{2})?"
 _TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:GMT|UTC|BST|EST|EDT|CST|PST|HKT|SGT|Beijing\s+time|[+-]\d{2}:?\d{2}))?)?"
 _WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
 _DATE_STRING = re.compile(
@@ -31,7 +40,8 @@ _DATE_STRING = re.compile(
     rf"{_Y}[-./](?:0?[1-9]|1[0-2])[-./](?:3[01]|[12]\d|0?[1-9])(?!\d)(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
     rf"|{_Y}年\d{{1,2}}月\d{{1,2}}日(?:\s*\d{{1,2}}:\d{{2}})?"
     rf"|(?:3[01]|[12]\d|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])/{_Y}{_TIME}"
-    rf"|{_WEEKDAY}(?:3[01]|[12]\d|0?[1-9])\.(?:0?[1-9]|1[0-2])\.{_Y}(?!\d){_TIME}"  # "Sunday 15.11.2026"
+    rf"|{_WEEKDAY}(?:3[01]|[12]\d|0?[1-9])\.(?:0?[1-9]|1[0-2])\.(?:{_Y}|\d{{2}})(?![\d.]){_TIME}"  # "Sunday 15.11.2026", "15.10.26"
+    rf"|(?:3[01]|[12]\d|0?[1-9])(?:er)?\s+{_MON_FR}\s+{_Y}{_TIME_FR}"  # "21 janv. 2026 à 07:00"
     rf"|{_WEEKDAY}(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+{_MON},?\s+{_Y}{_TIME}"
     rf"|{_WEEKDAY}{_MON}\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?,?\s+{_Y}{_TIME}"
     rf")"
@@ -42,7 +52,7 @@ _MONTH_DAY = re.compile(
 _YEAR = re.compile(rf"(?<![\d.-]){_Y}(?![\d])")
 _DATE_LABEL = re.compile(
     r"^\s*(?:date|published(?:\s+on)?|publication\s+date|posted(?:\s+on)?|updated(?:\s+on)?|"
-    r"first\s+published|released|time)\s*[:|]?\s*",
+    r"first\s+published|released|time|filed(?:\s+with\s+the\s+SEC)?(?:\s+on)?|publi[ée]\s+le)\s*[:|]?\s*",
     re.IGNORECASE,
 )
 _AUTHOR_LINE = re.compile(
@@ -357,6 +367,7 @@ def _source_near(lines: list[str], date_line: int, title: str | None) -> str | N
             or _NOT_SOURCE.search(line)
             or len(line.split()) > 4
             or _AUTHOR_LINE.match(line)
+            or _BODY_HEADING.match(line)
         ):
             continue
         if line[0].isupper() or line[0].isdigit():
@@ -364,13 +375,26 @@ def _source_near(lines: list[str], date_line: int, title: str | None) -> str | N
     return None
 
 
+# Headings that open a story's body ("Key points", "Highlights"), never an outlet's name.
+_BODY_HEADING = re.compile(
+    r"^(?:key\s+(?:points|takeaways|facts|data)|highlights|summary|what\s+happened|overview|"
+    r"background|guidance|outlook|details)\b",
+    re.IGNORECASE,
+)
+
+
 def _parse_date(raw: str, text: str) -> tuple[datetime, bool] | None:
     """Parse one short date string; a missing year comes from the text's latest year (flagged)."""
     raw = raw.strip()
     # dateparser reads "2025.05.07" as a time-like token; dashes are unambiguous.
     raw = re.sub(rf"^({_Y})[./](\d{{1,2}})[./](\d{{1,2}})", r"\1-\2-\3", raw)
-    # a dotted day-first date ("Sunday 15.11.2026") is European: day, month, year
+    # a dotted day-first date ("Sunday 15.11.2026", "15.10.26") is European: day, month, year
     raw = re.sub(rf"^{_WEEKDAY}(\d{{1,2}})\.(\d{{1,2}})\.({_Y})", r"\3-\2-\1", raw)
+    raw = re.sub(r"^(\d{1,2})\.(\d{1,2})\.(\d{2})(?!\d)", r"20\3-\2-\1", raw)
+    french = re.match(rf"(\d{{1,2}})(?:er)?\s+({_MON_FR})\s+({_Y})(?:\s+(?:à\s+)?(\d{{1,2}})[:h](\d{{2}}))?", raw)
+    if french:
+        day, month, year, hh, mm = french.groups()
+        raw = f"{day} {_FR_MONTHS[month.rstrip('.').lower()]} {year}" + (f" {hh}:{mm}" if hh else "")
     slashed = _SLASH_DATE.match(raw)
     if slashed:
         return _parse_slash_date(slashed, text), False
