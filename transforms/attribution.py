@@ -808,9 +808,16 @@ class _Attributor:
                 in_title.add(m.canonical)
             bonus = 3.0 if m.start < title_end else 1.0 if m.start < lead_end else 0.0
             scores[m.canonical] = scores.get(m.canonical, 0.0) + 1.0 + bonus
+        if scores:
+            ranked = sorted(scores, key=lambda name: -scores[name])
+            best = ranked[0]
+            runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
+            if best in in_title or (scores[best] >= 4.0 and scores[best] >= 2 * runner_up):
+                return best
+            scores, in_title = {}, set()
         if not scores:
-            # no listed company: a name found from its shape that the headline carries and the
-            # text repeats ("NEXTDC has posted ...", "Sakura Internet <3778> announced ...")
+            # no listed company leads: a name found from its shape that the headline carries and
+            # the text repeats ("NEXTDC has posted ...", "Sakura Internet <3778> announced ...")
             counts: dict[str, int] = {}
             for m in self.mentions:
                 if m.known or m.kind != "other" or not m.is_subject_kind:

@@ -73,8 +73,23 @@ _UNLISTED = re.compile(
 # Rarer name shapes, found from a cheap anchor and matched around it (tried at every capital
 # letter, as alternatives of _UNLISTED, they cost as much as the rest of it together).
 # "Alchip (3661)", "Sakura Internet <3778>", "Kuaishou (1024.HK)": a name with its stock code
-_CODE_GATE = re.compile(r"[(<（](?:[A-Z]{2,6}:[ ]?)?\d{3,6}(?:\.[A-Z]{1,3})?[)>）]")
+_CODE_GATE = re.compile(
+    r"[(<（](?:(?:[A-Z]{2,6}:[ ]?)?\d{3,6}(?:[. ][A-Z]{1,3})?"
+    r"|(?:NYSE|NASDAQ|Nasdaq|LSE|HKEX|SSE|SZSE|TSE|KRX|ASX|Euronext|SIX|TSX):[ ]?[A-Z][A-Z.]{0,5})[)>）]"
+)
 _CODED_BEFORE = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w&.-]*(?:[ ][A-Z][\w&.-]*){0,3})[ \t]*\Z")
+# "Schneider Electric Q3 2026 Revenue: ...", "Fluidstack : « ... »": a headline opening with a name
+_TITLE_NAME = re.compile(
+    r"(?P<name>(?!(?:Q[1-4]|H[12]|FY)\b)[A-Z][\w&.-]*(?: (?!(?:Q[1-4]|H[12]|[1-4]Q\d\d|FY)\b)[A-Z][\w&.-]*){0,2})"
+    r"(?= (?:Q[1-4]|H[12]|[1-4]Q\d\d|FY\d|20\d\d|first|second|third|"
+    r"fourth|full-year|Revenue|Results|Earnings|Sales|Profit|Orders)\b| ?:\s*[«\"“‘'])"
+)
+# "equipment maker Ericsson beat", "startup Fluidstack said": a name a descriptor introduces
+_DESCRIBED = re.compile(
+    r"\b(?:maker|company|firm|giant|operator|provider|start-?up|rival|supplier|designer|developer|vendor|"
+    r"specialist|subsidiary|group) (?P<name>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})(?=,| (?:said|says|has|had|is|was|"
+    r"will|reported|posted|beat|missed|raised|cut|expects|plans|announced|signed|shipped|won)\b)"
+)
 # "London-based Synthesia", "Paris-based Mistral AI": what a place-based phrase introduces
 _BASED_AFTER = re.compile(r"(?:[A-Z][\w&-]*\s){0,2}[A-Z][\w&-]+")
 # "Dominion Energy, which serves ...", "PIF, which manages ...": a name a relative clause hangs on
@@ -98,6 +113,17 @@ def _anchored_names(text: str) -> list[tuple[int, int, str, str]]:
             m = _CODED_BEFORE.search(text, max(0, g.start() - 80), g.start())
             if m:
                 out.append((m.start("name"), m.end("name"), m.group("name"), "coded"))
+    pos = 0
+    for line in text[:600].split("\n")[:5]:  # a headline may sit under a few header lines
+        stripped = line.lstrip("# ")
+        m = _TITLE_NAME.match(stripped)
+        if m and m.group("name") not in _NOT_NAMES:
+            start = pos + len(line) - len(stripped)
+            out.append((start + m.start("name"), start + m.end("name"), m.group("name"), "title"))
+            break
+        pos += len(line) + 1
+    for m in _DESCRIBED.finditer(text):
+        out.append((m.start("name"), m.end("name"), m.group("name"), "described"))
     pos = text.find("-based ")
     while pos >= 0:
         m = _BASED_AFTER.match(text, pos + 7)
@@ -166,6 +192,24 @@ _NOT_NAMES = frozenset(
         "Before",
         "During",
         "Its",
+        "In",
+        "On",
+        "At",
+        "For",
+        "By",
+        "From",
+        "As",
+        "Of",
+        "To",
+        "With",
+        "ROUNDUP",
+        "UPDATE",
+        "EXCLUSIVE",
+        "BREAKING",
+        "ANALYSIS",
+        "Rival",
+        "Rivals",
+        "Shares",
         "You",
         "We",
         "They",
@@ -521,7 +565,7 @@ def _suffix_name(text: str, m: re.Match[str]) -> tuple[int, int, str] | None:
 # "ERNIE 4.5 Turbo", "Doubao 1.6", "Doubao Pro", "GB200 NVL72", "ERNIE X1.1".
 _VERSION_SUFFIX = re.compile(
     r"(?:\.\d{1,2}(?![\d%]))?"  # "GLM-4" matched in "GLM-4.5-Air": the minor version
-    r"(?:[ -](?:[VRXvrx]?\d{1,2}(?:\.\d{1,2})+|[A-Z]\d{1,2}(?![\w%]|\.\d|,\d)|\d{1,2}(?![\d.,%]|\s*(?:[A-Za-z]|\$))"
+    r"(?:[ -](?:[VRXvrx]?\d{1,2}(?:\.\d{1,2})+|(?!Q[1-4]\b|H[12]\b)[A-Z]\d{1,2}(?![\w%]|\.\d|,\d)|\d{1,2}(?![\d.,%]|\s*(?:[A-Za-z]|\$))"
     r"|[A-Z]{2,4}\d{1,3}(?![\w.,%])))?"
     r"(?:[ -](?:Turbo|Pro|Lite|Max|Plus|Mini|Flash|Ultra|Thinking|Instruct|Preview|Omni|Vision|Air)\b)*"
 )
