@@ -87,7 +87,7 @@ _SIZE_ADJECTIVE_RE = re.compile(
     re.IGNORECASE,
 )
 _WON_AMOUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s?(?:tn|trn|bn|mn|trillion|billion|million)\b|\d{3,}")
-_CJK_COMPOUND_RE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?P<s>億|亿|萬|万)")
+_CJK_COMPOUND_RE = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)(?P<s>億|亿|萬|万|억|만)")
 # letters glued before digits that still read as currency ("RMB247,795 million", "US$5")
 _GLUED_PREFIX_RE = re.compile(rf"(?:{CODE_ALT}|Rs|Rp|RM|SR|Dhs?|(?<![A-Za-z])W)\Z")
 _PREFIX_RE = re.compile(
@@ -98,8 +98,9 @@ _MINUS_BEFORE_RE = re.compile(r"(?:^|(?<=[\s(\[:=]))(?P<m>[-−–]|minus\s+)\Z"
 # ---------------------------------------------------------------- suffix units
 _SUFFIX_RE = re.compile(
     rf"""
-    (?P<pp>[ \t\xa0]*(?:percentage[\s-]+points?|pp\b|ppts?\b|pct\.?\s*pts?\b)|个百分点|個百分點|百分点)
-    |(?P<cjkcount>[片台颗顆枚张張辆輛件套块塊](?![\u4e00-\u9fff]{0,1}[元円]))
+    (?P<pp>[ \t\xa0]*(?:percentage[\s-]+points?|pp\b|ppts?\b|pct\.?\s*pts?\b)|个百分点|個百分點|百分点|%p(?![A-Za-z]))
+    |(?P<cjkcount>[片台颗顆枚张張辆輛件套块塊명대건](?![\u4e00-\u9fff]{0,1}[元円]))
+    |(?P<cjkfold>배(?![가-힣]))
     |(?P<bp>[ \t\xa0]*(?:basis[\s-]+points?|bps\b|bp\b))
     |(?P<pts>[ \t\xa0]+(?:points?|pts)\b(?![\s-]+of\s+view\b))
     |(?P<pct>[ \t\xa0]*(?:%|％|per[\s-]?cents?\b|percents?\b|pct\b|percentage\b(?![\s-]+points?))|pc\b)
@@ -699,6 +700,8 @@ def _read_suffix(text: str, c: _Cand) -> None:
             plural = word.rstrip().lower().endswith(("points", "pts"))
             if not c.spelled and (plural or c.number <= 1 or "." in text[c.num_start:c.num_end]):
                 c.unit, c.kind, c.end = "points", "points", sm.end()
+        elif kind == "cjkfold":
+            c.unit, c.kind, c.end = "x", "multiple", sm.end()  # "2배": twice
         elif kind == "cjkcount":
             c.unit, c.kind, c.end = "count", "count", sm.end()  # "105.2万片" wafers, "1,000台" units
         elif kind == "fold":

@@ -63,6 +63,10 @@ SCALE_SUFFIXES = {
     "億": Decimal(10) ** 8,
     "兆": Decimal(10) ** 12,
     "tln": Decimal(10) ** 12,
+    # Korean ("5,112억원", "4조4,299억원", "1,720만명")
+    "만": Decimal(10) ** 4,
+    "억": Decimal(10) ** 8,
+    "조": Decimal(10) ** 12,
 }
 
 _SMALL_ALT = "|".join(sorted(SMALL_WORDS, key=len, reverse=True))
@@ -90,13 +94,13 @@ SCALE_PATTERN = (
     rf"(?:[\s-]*(?:{_BIG_ALT})\b"
     r"|\s?(?:mn|mln|bn|bln|tn|trn|tln)\b"
     r"|(?:k|K|m|M|b|B|t|T)(?![\w$£€¥])"
-    r"|\s?(?:万亿|千万|百万|十万|亿|万|億|萬|兆))"
+    r"|\s?(?:万亿|千万|百万|十万|亿|万|億|萬|兆|억|조|만))"
 )
 
 _WORD_TOKEN_RE = re.compile(r"[a-z]+")
 _SCALE_TAIL_RE = re.compile(
     r"^(?P<num>.*?)[\s-]*(?P<scale>thousand|million|billion|trillion|quadrillion|lakhs?|crores?|mn|mln|bn|bln"
-    r"|tn|trn|tln|万亿|千万|百万|十万|亿|万|億|萬|兆|k|m|b|t)$",
+    r"|tn|trn|tln|万亿|千万|百万|十万|亿|万|億|萬|兆|억|조|만|k|m|b|t)$",
     re.IGNORECASE,
 )
 _MINUS_CHARS = "-−–"

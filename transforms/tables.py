@@ -80,7 +80,7 @@ def _markdown_cells(text: str) -> list[TableCell]:
 
 # A statement's scale note: "(Unaudited; in millions, except per share data)", "in US$ thousands".
 _STATEMENT_NOTE = re.compile(
-    rf"\bin\s+(?:(?P<cur>{_CURRENCY})\s*)?(?P<scale>thousands|millions|billions)\b"
+    rf"(?:\bin\s+|\(\s*(?:in\s+)?)(?:(?P<cur>{_CURRENCY}|Rmb)\s*)?(?P<scale>thousands?|millions?|billions?|mn|bn)\b"
     rf"(?:\s+of\s+(?P<cur2>{_CURRENCY}))?",
     re.IGNORECASE,
 )
@@ -94,6 +94,8 @@ _ROW_SCALE = re.compile(r"\(\s*(?:in\s+)?(?:US\$|\$|USD|EUR|€)?\s*(?P<scale>th
 _PER_SHARE_ROW = re.compile(r"\bEPS\b|per\s+(?:share|ADS)|\bmargin\b|%", re.IGNORECASE)
 _GAP = re.compile(r"\S+(?: \S+)*")
 _SYMBOLS = "$€£¥"
+_YEAR_TOKEN = re.compile(r"\b(?:[QH][1-4]|\dM|FY)?\s?(?:19|20)\d{2}[EF]?\b")
+_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
 
 
 def statement_cells(text: str) -> list[TableCell]:
@@ -113,16 +115,28 @@ def statement_cells(text: str) -> list[TableCell]:
     out: list[TableCell] = []
     i = 0
     while i < len(lines):
-        if _STATEMENT_ROW.match(lines[i][1]) is None:
+        if not _is_data_row(lines[i][1]):
             i += 1
             continue
         j = i
-        while j < len(lines) and _STATEMENT_ROW.match(lines[j][1]):
+        while j < len(lines) and _is_data_row(lines[j][1]):
             j += 1
         if j - i >= 2:
             out.extend(_statement_block(lines, i, j))
         i = j
     return out
+
+
+def _is_data_row(line: str) -> bool:
+    """A label, two or more spaces and amounts; a heading row of years ("Q3 2026   9M 2026") is not."""
+    row = _STATEMENT_ROW.match(line)
+    if row is None:
+        return False
+    label = row.group("label")
+    if _YEAR_TOKEN.search(label) and "  " in label.strip():
+        return False  # the lazy label ran over headings ("(€ million)   Q3 2026")
+    amounts = [m.group("num") for m in _STATEMENT_NUMBER.finditer(line, row.end("label"))]
+    return bool(amounts) and not all(_YEAR_ONLY.fullmatch(a) for a in amounts)
 
 
 def _statement_block(lines: list[tuple[int, str]], first: int, stop: int) -> list[TableCell]:
@@ -138,6 +152,10 @@ def _statement_block(lines: list[tuple[int, str]], first: int, stop: int) -> lis
     while c >= 0 and not lines[c][1].strip() and k - c <= 2:
         c -= 1  # the caption may stand a blank line above
     caption = c if c >= 0 and _STATEMENT_NOTE.search(lines[c][1]) and len(lines[c][1]) <= 200 else None
+    if caption is None and k < first and lines[k][1].lstrip().startswith("(") and _STATEMENT_NOTE.match(
+        lines[k][1].strip()
+    ):
+        caption = k  # "(€ million)   Q3 2026   9M 2026": the note opens the heading row
     if not headers and caption is None:
         return []
     table_start = lines[caption][0] if caption is not None else lines[k][0]
@@ -206,11 +224,15 @@ def _statement_note(text: str, caption_start: int) -> tuple[str | None, Decimal]
     end = text.find("\n", caption_start)
     line = text[caption_start : len(text) if end < 0 else end]
     if "  " in line.strip():
-        return None  # a heading row, not a caption
+        line = line.strip()
+        if not line.startswith("("):
+            return None  # a heading row, not a caption
+        line = line[: line.find(")") + 1]  # "(€ million)   Q3 2026 ...": the note that opens it
     m = _STATEMENT_NOTE.search(line)
     if m is None:
         return None
-    scale = scale_value(m.group("scale").lower().rstrip("s"))
+    written = m.group("scale").lower()
+    scale = scale_value(written if written in {"mn", "bn"} else written.rstrip("s"))
     cur = m.group("cur") or m.group("cur2")
     return ((_currency(cur) if cur else None), scale) if scale is not None else None
 

@@ -86,7 +86,7 @@ CURRENCY_WORDS: list[tuple[str, str]] = [
 CHINESE_CURRENCY = {
     "人民币": "CNY", "元": "CNY", "美元": "USD", "港元": "HKD", "港币": "HKD",
     "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "韩元": "KRW",
-    "円": "JPY", "新台币": "TWD", "新台幣": "TWD", "台币": "TWD",
+    "円": "JPY", "新台币": "TWD", "新台幣": "TWD", "台币": "TWD", "원": "KRW", "달러": "USD",
 }
 
 # Physical units written after the number: regex fragment -> (unit, multiplier).

@@ -101,3 +101,28 @@ def test_a_row_label_scales_its_row_and_percentages_are_left_to_the_grammar() ->
 def test_prose_with_wide_spaces_is_not_a_table() -> None:
     text = "Revenue rose  12% in the quarter.\nProfit fell  3% on costs.\n"
     assert statement_cells(text) == []
+
+
+NOTED_HEADING = """Revenue by region
+(€ million)              Q3 2026   Organic    9M 2026
+North America              3,870    +15.6%     10,930
+Western Europe             2,410     +6.2%      7,120
+"""
+
+NOTED_CAPTION = """Earnings revisions (Rmb mn, except EPS)
+                 2026E old   2026E new
+Revenue              6,980       7,640
+EPS (Rmb)             2.52        2.82
+"""
+
+
+def test_a_note_in_brackets_scales_the_amounts_and_a_row_of_years_is_a_heading() -> None:
+    figures = {f.surface: (f.value, f.unit) for f in statement_figures(NOTED_HEADING)}
+    assert figures == {
+        "3,870": (pytest.approx(3.87e9), "EUR"), "10,930": (pytest.approx(1.093e10), "EUR"),
+        "2,410": (pytest.approx(2.41e9), "EUR"), "7,120": (pytest.approx(7.12e9), "EUR"),
+    }
+    assert statement_cells(NOTED_HEADING)[0].header == "Q3 2026"
+    revisions = {f.surface: (f.value, f.unit) for f in statement_figures(NOTED_CAPTION)}
+    assert revisions["6,980"] == (pytest.approx(6.98e9), "CNY")
+    assert revisions["2.52"] == (pytest.approx(2.52), "CNY")  # per share: not scaled
