@@ -1267,8 +1267,10 @@ class _Attributor:
             metric = self._level_column_metric(cell) or metric  # "| 2025 shipments | YoY growth |"
         elif grows_row_above:
             metric = self._row_above_metric(cell) or metric  # "Revenue ... / Y/Y Growth  11% to 12%"
-        elif cell.aligned:
-            metric = self._total_row_metric(cell) or metric  # "Networking ... / Total revenue ..."
+        elif cell.aligned and (total := self._total_row_metric(cell)):
+            metric = total  # "Networking ... / Total revenue ..."
+        elif caption := self._caption_metric(cell):
+            metric = caption  # "Revenue by region" over "North America   3,870"
         if fig.unit in {"%", "pp"}:
             if _GROWTH_HEADER.search(cell.header) or fig.unit == "pp" or grows_row_above:
                 basis = "change"
@@ -1310,6 +1312,18 @@ class _Attributor:
                 if cues:
                     return cues[0][2]
             i -= 1
+        return None
+
+    def _caption_metric(self, cell: TableCell) -> str | None:
+        """The metric the table's caption names ("Segment sales, Q2 2026 (US$ millions)")."""
+        before = self.text[max(0, cell.table_start - 300) : cell.table_start + 1]
+        lines = [line for line in before.splitlines() if line.strip()][-2:]
+        own = self.text[cell.table_start : self.text.find("\n", cell.table_start)]
+        for line in [own, *reversed(lines)] if cell.aligned else list(reversed(lines)):
+            if line.isascii():
+                cues = _scan_cues(line.lower())
+                if cues:
+                    return cues[0][2]
         return None
 
     def _total_row_metric(self, cell: TableCell) -> str | None:
