@@ -563,6 +563,7 @@ _RESPECTIVELY = re.compile(r"(?:\s*(?:,\s*)?(?:[\w-]+\s+){0,3}?)?,?\s*respective
 _NAME_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\s*")
 _LISTED_METRICS = frozenset({"stock_price", "market_cap", "eps", "dividend", "buyback"})
 _MARKET_VOLUME_METRICS = frozenset({"shipments", "gpus", "users", "deliveries", "market_size", "energy"})
+_SHIPMENTS_OF = re.compile(r"\bshipments\b[^;]*?\b(?:reached|rose|grew|totall?ed|were|was|hit|of)\b", _I)
 _SHIPPED_BEFORE = re.compile(r"\b(?:shipped|ships|ship|shipping|delivered|delivers|deliver|shipments\s+of)\b[^.;,]*$", _I)
 _TO_LEVEL_GAP = re.compile(
     r"\s+(?:[\w-]+\s+){0,2}?to\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|more\s+than\s+|over\s+|some\s+)?"
@@ -1258,13 +1259,15 @@ class _Attributor:
         label_cues = _scan_cues(cell.label.lower()) if cell.label.isascii() else []
         grows_row_above = cell.aligned and not label_cues and bool(_GROWTH_HEADER.search(cell.label))
         if fig.unit in _UNIT_METRIC:
-            pass
+            if fig.unit in {"W", "Wh"} and self._caption_metric(cell) == "shipments":
+                metric = "shipments"  # "ESS battery shipments by maker (GWh)"
         elif header_cues:
             metric = header_cues[-1][2]  # the head noun comes last: "Revenue share" is a share
         elif label_cues:
             metric = label_cues[0][2]  # a statement's rows: "Revenue | 5.1 | 4.2"
         elif _GROWTH_HEADER.search(cell.header):
-            metric = self._level_column_metric(cell) or metric  # "| 2025 shipments | YoY growth |"
+            # "| 2025 shipments | YoY growth |"; else what the caption names
+            metric = self._level_column_metric(cell) or self._caption_metric(cell) or metric
         elif grows_row_above:
             metric = self._row_above_metric(cell) or metric  # "Revenue ... / Y/Y Growth  11% to 12%"
         elif cell.aligned and (total := self._total_row_metric(cell)):
@@ -1381,6 +1384,8 @@ class _Attributor:
     def _metric(self, fig: Figure, k: int, sent: _Sentence) -> tuple[str, bool]:
         """Return the metric and whether a cue in the sentence gave it."""
         if fig.unit in _UNIT_METRIC:
+            if fig.unit in {"W", "Wh"} and _SHIPMENTS_OF.search(self.text, sent.start, fig.start):
+                return "shipments", True  # "shipments of batteries ... reached 486.0 GWh"
             return _UNIT_METRIC[fig.unit], True
         if fig.unit == "h" and "GPU" in fig.surface:
             return "gpu_hours", True  # "2.788 million H800 GPU hours"
