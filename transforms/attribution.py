@@ -521,8 +521,8 @@ _SECTION_HEAD = re.compile(
     re.M,
 )
 _CODED_HEAD = re.compile(r"(?P<name>[A-Z][\w&.-]*(?:[ ][A-Z][\w&.-]*){0,3})(?:[ ]*/[ ]*[A-Z][\w&. -]*?)?[ \t]*\((?:[A-Z]{2,6}:[ ]?)?\d{3,6}(?:\.[A-Z]{1,3})?\)")
-# The line break _SECTION_HEAD ends with and the bullet its lookahead needs after it.
 _BULLET_START = re.compile(r"[ \t]*[-•*–][ \t]")
+# The line break _SECTION_HEAD ends with and the bullet its lookahead needs after it.
 _BULLET_LINE = re.compile(r"\n(?=[ \t]*(?:\d{1,2}[.)]|[-•*–])\s)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LABEL_BEFORE = re.compile(
@@ -1783,12 +1783,7 @@ class _Attributor:
         if self._regional is None:
             self._regional = {}
             for m in _MARKET_PHRASE.finditer(self.text):
-                words = m.group("body").split()
-                cut = 0
-                for w_i, w in enumerate(words):
-                    if w.lower() in _MARKET_STOP or w.lower().endswith("'s"):
-                        cut = w_i + 1
-                words = words[cut:]
+                words = _market_words(m)
                 region = m.group("reg1") or m.group("reg2")
                 if region is None and len(words) > 1 and words[0].lower() in _WORLD:
                     region = words.pop(0)  # "the worldwide server market": matched from "the"
@@ -1796,7 +1791,7 @@ class _Attributor:
                 # the world's is the same market named in full
                 if not words or region is None or region.lower() not in _WORLD:
                     continue
-                body = " ".join(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words)
+                body = " ".join(_market_word(w) for w in words)
                 full = f"{_REGION[region.lower()]} {body} market"
                 self._regional.setdefault(f"{body} market", full)
         return self._regional
@@ -1809,19 +1804,14 @@ class _Attributor:
         start = sent.start if start is None else start
         end = sent.end if end is None else end
         for m in _MARKET_PHRASE.finditer(self.text, start, end):
-            words = m.group("body").split()
-            cut = 0
-            for w_i, w in enumerate(words):
-                if w.lower() in _MARKET_STOP or w.lower().endswith("'s"):
-                    cut = w_i + 1
-            words = words[cut:]
+            words = _market_words(m)
             region = m.group("reg1") or m.group("reg2")
             if not words and not region:
                 continue
             parts = []
             if region:
                 parts.append(_REGION.get(region.lower().replace("  ", " "), region))
-            parts.extend(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words)
+            parts.extend(_market_word(w) for w in words)
             parts.append("market")
             name = " ".join(parts)
             if not region:
@@ -2144,6 +2134,21 @@ _EARNINGS_BEFORE = re.compile(
 _DIVIDEND_BEFORE = re.compile(r"\bdividends?\b[^.;,]*$", _I)
 _OWN_BASE_GAP = re.compile(r"(?:[ \t]+[A-Za-z]+)?[ \t]+(?:in|during|for)[ \t]+")
 _YEAR_IN_PERIOD = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _market_words(m: re.Match[str]) -> list[str]:
+    """The words that name a market phrase's market, after any article, verb or possessive."""
+    words = m.group("body").split()
+    cut = 0
+    for i, w in enumerate(words):
+        if w.lower() in _MARKET_STOP or w.lower().endswith("'s"):
+            cut = i + 1
+    return words[cut:]
+
+
+def _market_word(word: str) -> str:
+    """A market name's word as written in the name: "Server" -> "server", "AI" and "IaaS" kept."""
+    return word.lower() if word[:1].isupper() and word[1:].islower() else word
 
 
 def _growth_span(sentence: str, period: str | None) -> str | None:
