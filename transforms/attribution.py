@@ -719,13 +719,17 @@ def attribute_figures(
     published: date | None,
     catalog: EntityCatalog,
     sentences: SentenceIndex | None = None,
+    cells: list[TableCell] | None = None,
 ) -> list[Figure]:
-    """Return copies of the figures with metric, basis, entity, period and kind filled in."""
+    """Return copies of the figures with metric, basis, entity, period and kind filled in.
+
+    sentences and cells, where given, are the text's SentenceIndex and table_cells.
+    """
     if not figures:
         return []
     if sentences is None or sentences.text is not text:
         sentences = SentenceIndex(text)
-    return _Attributor(text, figures, published, catalog, sentences).run()
+    return _Attributor(text, figures, published, catalog, sentences, cells).run()
 
 
 class _Attributor:
@@ -738,6 +742,7 @@ class _Attributor:
         published: date | None,
         catalog: EntityCatalog,
         sentences: SentenceIndex,
+        cells: list[TableCell] | None = None,
     ) -> None:
         self.text = text
         low = text.lower()
@@ -754,7 +759,7 @@ class _Attributor:
         ]
         self.mention_starts = [m.start for m in self.mentions]
         self.as_written = names_as_written(text, self.mentions)
-        self.table_cells = table_cells(text)
+        self.table_cells = table_cells(text) if cells is None else cells
         self.table_starts = [c.start for c in self.table_cells]
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._trading_cache: dict[int, bool] = {}

@@ -187,11 +187,14 @@ def _heading_over(chunks: list[tuple[int, int, str]], c0: int, c1: int) -> str:
     return words if best > -12 else ""
 
 
-def statement_figures(text: str) -> list[Figure]:
-    """The amounts of aligned statements, scaled by their note ("in millions": 13,802 is 13.802e9)."""
+def statement_figures(text: str, cells: list[TableCell] | None = None) -> list[Figure]:
+    """The amounts of aligned statements, scaled by their note ("in millions": 13,802 is 13.802e9).
+
+    cells, where given, are the text's table_cells (read once for every stage that needs them).
+    """
     out: list[Figure] = []
     notes: dict[int, tuple[str | None, Decimal] | None] = {}
-    cells = statement_cells(text)
+    cells = statement_cells(text) if cells is None else [c for c in cells if c.aligned]
     # the block's currency: its note's, else the symbol its first amounts carry ("$ 13,802")
     symbols: dict[int, str] = {}
     for cell in cells:
@@ -207,7 +210,7 @@ def statement_figures(text: str) -> list[Figure]:
             continue  # percentages are the grammar's; an amount without a scale note stays as written
         currency, scale = note if note is not None else (None, Decimal(1))
         if row_scale is not None:
-            scale = scale_value(row_scale.group("scale").lower().rstrip("s")) or scale  # "Revenue (in billions)"
+            scale = _scale_of(row_scale.group("scale")) or scale  # "Revenue (in billions)"
         sym = num.group("sym") or symbols.get(cell.table_start)
         if _PER_SHARE_ROW.search(cell.label):
             scale = Decimal(1)  # "in millions, except per share data"
@@ -231,8 +234,7 @@ def _statement_note(text: str, caption_start: int) -> tuple[str | None, Decimal]
     m = _STATEMENT_NOTE.search(line)
     if m is None:
         return None
-    written = m.group("scale").lower()
-    scale = scale_value(written if written in {"mn", "bn"} else written.rstrip("s"))
+    scale = _scale_of(m.group("scale"))
     cur = m.group("cur") or m.group("cur2")
     return ((_currency(cur) if cur else None), scale) if scale is not None else None
 
@@ -243,14 +245,17 @@ def _is_header_chunk(line: str, m: re.Match[str]) -> bool:
     return m.start() == 0 or before == "  " or before.endswith("\t")
 
 
-def extract_table_figures(text: str, taken: list[tuple[int, int]]) -> list[Figure]:
+def extract_table_figures(
+    text: str, taken: list[tuple[int, int]], cells: list[TableCell] | None = None
+) -> list[Figure]:
     """Bare numbers in Markdown table cells whose header or caption gives their unit and scale.
 
-    taken holds the spans of figures already found; cells overlapping them are left alone.
+    taken holds the spans of figures already found; cells overlapping them are left alone. cells,
+    where given, are the text's table_cells.
     """
     out: list[Figure] = []
     captions: dict[int, tuple[str | None, Decimal, str | None] | None] = {}
-    for cell in table_cells(text):
+    for cell in table_cells(text) if cells is None else cells:
         if cell.column == 0 or cell.header_start < 0:
             continue  # the row label, or a cell without a header
         if cell.table_start not in captions:
@@ -283,11 +288,15 @@ def _note(text: str) -> tuple[str | None, Decimal, str | None] | None:
         return None
     cur = m.group("cur1") or m.group("cur2")
     what = m.group("what").strip().split()[0].lower().rstrip("s") if m.group("what") else None
-    scale = m.group("scale")
-    multiplier = scale_value(scale[:-1] if len(scale) > 3 and scale.lower().endswith("s") else scale)
+    multiplier = _scale_of(m.group("scale"))
     if multiplier is None:
         return None
     return (_currency(cur) if cur else None), multiplier, what
+
+
+def _scale_of(word: str) -> Decimal | None:
+    """The multiplier of a note's scale word, plural or not ("millions", "mn", "k")."""
+    return scale_value(word[:-1] if len(word) > 3 and word.lower().endswith("s") else word)
 
 
 def _currency(written: str) -> str | None:
