@@ -882,7 +882,7 @@ class _Attributor:
         ent = self.catalog.get(name) if name else None
         if ent is not None and ent.fiscal_year_end:
             return ent.fiscal_year_end
-        if self.stated_fiscal_end and (name is None or name == getattr(self, "subject", None)):
+        if self.stated_fiscal_end and (name is None or name == self.subject):
             return self.stated_fiscal_end
         return 12
 
@@ -1260,8 +1260,8 @@ class _Attributor:
         period: str | None,
     ) -> tuple[str, str, str | None, str | None]:
         """A table cell's attributes: the column header says what and when, the row label who."""
-        header_cues = _scan_cues(cell.header.lower()) if cell.header.isascii() else []
-        label_cues = _scan_cues(cell.label.lower()) if cell.label.isascii() else []
+        header_cues = _written_cues(cell.header)
+        label_cues = _written_cues(cell.label)
         grows_row_above = cell.aligned and not label_cues and bool(_GROWTH_HEADER.search(cell.label))
         if fig.unit in _UNIT_METRIC:
             if fig.unit in {"W", "Wh"} and self._caption_metric(cell) == "shipments":
@@ -1303,10 +1303,8 @@ class _Attributor:
         i = bisect_left(self.table_starts, cell.label_start)
         while i < len(self.table_cells) and self.table_cells[i].label_start == cell.label_start:
             other = self.table_cells[i]
-            if other.column < cell.column and other.header.isascii():
-                cues = _scan_cues(other.header.lower())
-                if cues:
-                    return cues[-1][2]
+            if other.column < cell.column and (cues := _written_cues(other.header)):
+                return cues[-1][2]
             i += 1
         return None
 
@@ -1315,10 +1313,8 @@ class _Attributor:
         i = bisect_left(self.table_starts, cell.label_start) - 1
         while i >= 0 and self.table_cells[i].table_start == cell.table_start:
             other = self.table_cells[i]
-            if other.label_start < cell.label_start and other.label.isascii():
-                cues = _scan_cues(other.label.lower())
-                if cues:
-                    return cues[0][2]
+            if other.label_start < cell.label_start and (cues := _written_cues(other.label)):
+                return cues[0][2]
             i -= 1
         return None
 
@@ -1328,10 +1324,8 @@ class _Attributor:
         lines = [line for line in before.splitlines() if line.strip()][-2:]
         own = self.text[cell.table_start : self.text.find("\n", cell.table_start)]
         for line in [own, *reversed(lines)] if cell.aligned else list(reversed(lines)):
-            if line.isascii():
-                cues = _scan_cues(line.lower())
-                if cues:
-                    return cues[0][2]
+            if cues := _written_cues(line):
+                return cues[0][2]
         return None
 
     def _total_row_metric(self, cell: TableCell) -> str | None:
@@ -1339,10 +1333,8 @@ class _Attributor:
         i = bisect_right(self.table_starts, cell.start)
         while i < len(self.table_cells) and self.table_cells[i].table_start == cell.table_start:
             other = self.table_cells[i]
-            if other.label_start > cell.label_start and other.label.isascii():
-                cues = _scan_cues(other.label.lower())
-                if cues:
-                    return cues[0][2] if other.label.lower().startswith("total") else None
+            if other.label_start > cell.label_start and (cues := _written_cues(other.label)):
+                return cues[0][2] if other.label.lower().startswith("total") else None
             i += 1
         return None
 
@@ -2110,6 +2102,11 @@ def _with_attributes(
         fig.start, fig.end, fig.surface, fig.value, fig.unit, fig.qualifier, fig.sentence,
         metric, basis, entity, period, kind, fig.currency_inferred,
     )  # fmt: skip
+
+
+def _written_cues(text: str) -> list[tuple[int, int, str]]:
+    """The metric cues of a table's header, label or caption (none read in non-ASCII text)."""
+    return _scan_cues(text.lower()) if text.isascii() else []
 
 
 def _scan_cues(low: str) -> list[tuple[int, int, str]]:
