@@ -73,7 +73,7 @@ _UNLISTED = re.compile(
 # Rarer name shapes, found from a cheap anchor and matched around it (tried at every capital
 # letter, as alternatives of _UNLISTED, they cost as much as the rest of it together).
 # "Alchip (3661)", "Sakura Internet <3778>", "Kuaishou (1024.HK)": a name with its stock code
-_CODE_GATE = re.compile(
+_STOCK_CODE = re.compile(
     r"[(<（](?:(?:[A-Z]{2,6}:[ ]?)?\d{3,6}(?:[. ][A-Z]{1,3})?"
     r"|(?:NYSE|NASDAQ|Nasdaq|LSE|HKEX|SSE|SZSE|TSE|KRX|ASX|Euronext|SIX|TSX):[ ]?[A-Z][A-Z.]{0,5})[)>）]"
 )
@@ -105,42 +105,41 @@ _FIRM_BEFORE = re.compile(
 )
 
 
-def _anchored_names(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, name, shape) of the rarer shapes: coded, based, which, firm."""
-    out: list[tuple[int, int, str, str]] = []
-    if _CODE_GATE.search(text):
-        for g in _CODE_GATE.finditer(text):
-            m = _CODED_BEFORE.search(text, max(0, g.start() - 80), g.start())
-            if m:
-                out.append((m.start("name"), m.end("name"), m.group("name"), "coded"))
+def _anchored_names(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, shape) of the rarer name shapes: coded, title, described, based, which, firm."""
+    out: list[tuple[int, int, str]] = []
+    for g in _STOCK_CODE.finditer(text):
+        m = _CODED_BEFORE.search(text, max(0, g.start() - 80), g.start())
+        if m:
+            out.append((*m.span("name"), "coded"))
     pos = 0
     for line in text[:600].split("\n")[:5]:  # a headline may sit under a few header lines
         stripped = line.lstrip("# ")
         m = _TITLE_NAME.match(stripped)
         if m and m.group("name") not in _NOT_NAMES:
             start = pos + len(line) - len(stripped)
-            out.append((start + m.start("name"), start + m.end("name"), m.group("name"), "title"))
+            out.append((start + m.start("name"), start + m.end("name"), "title"))
             break
         pos += len(line) + 1
     for m in _DESCRIBED.finditer(text):
-        out.append((m.start("name"), m.end("name"), m.group("name"), "described"))
+        out.append((*m.span("name"), "described"))
     pos = text.find("-based ")
     while pos >= 0:
         m = _BASED_AFTER.match(text, pos + 7)
         if m:
-            out.append((m.start(), m.end(), m.group(0), "based"))
+            out.append((*m.span(), "based"))
         pos = text.find("-based ", pos + 7)
     pos = text.find(", which ")
     while pos >= 0:
         m = _WHICH_BEFORE.search(text, max(0, pos - 80), pos)
         if m:
-            out.append((m.start("name"), m.end("name"), m.group("name"), "which"))
+            out.append((*m.span("name"), "which"))
         pos = text.find(", which ", pos + 8)
-    if any(v in text for v in _FIRM_VERBS):
+    if any(v in text for v in _FIRM_VERBS):  # substring tests skip the scan in most short texts
         for v in _FIRM_VERB.finditer(text):
             m = _FIRM_BEFORE.search(text, max(0, v.start() - 80), v.start())
             if m:
-                out.append((m.start("name"), m.end("name"), m.group("name"), "firm"))
+                out.append((*m.span("name"), "firm"))
     return out
 
 
@@ -209,7 +208,6 @@ _NOT_NAMES = frozenset(
         "ANALYSIS",
         "Rival",
         "Rivals",
-        "Shares",
         "You",
         "We",
         "They",
@@ -444,7 +442,7 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
-    """Names the watchlist may lack, found from their shape (one scan over the text)."""
+    """Names the watchlist may lack, found from their shape (_UNLISTED's scan, then the anchored shapes)."""
     found: list[tuple[int, int, str]] = []
     cache: dict[str, frozenset[str]] = {}
     for m in _UNLISTED.finditer(text):
@@ -467,7 +465,7 @@ def _find_unlisted_names(text: str) -> list[tuple[int, int, str]]:
             named = _shaped_name(text, kind, m.start(kind + "_name"), m.end(kind + "_name"), cache)
             if named:
                 found.append(named)
-    for start, end, _name, kind in _anchored_names(text):
+    for start, end, kind in _anchored_names(text):
         named = _shaped_name(text, kind, start, end, cache)
         if named:
             found.append(named)
