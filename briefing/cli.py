@@ -65,9 +65,9 @@ def run(
         # before it touches Prefect's database or the warehouse. The server starts before the
         # flows are imported, so its start-up overlaps theirs; Dask workers share it.
         with hold_lock(settings.lock_path, settings.lock_timeout_s), early_prefect_api(settings.prefect_template_dir) as api:
-            if settings.task_runner == "thread":
-                from flows import parallel, parsing
+            from flows import parallel, parsing
 
+            if parallel.parses_in_workers(settings.task_runner):
                 # the parse workers spawn and import while the server starts
                 parallel.start_pool(parsing.prepare_worker)
             from flows.pipeline import pipeline

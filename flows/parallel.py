@@ -29,6 +29,11 @@ def worker_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def parses_in_workers(task_runner: str) -> bool:
+    """Whether ingest parses in this pool: tasks in threads (which share one GIL) on several cores."""
+    return task_runner == "thread" and worker_count() > 1
+
+
 def submit_in_process(fn: Callable[..., T], *args: Any) -> Future[T]:
     """Start fn(*args) in the shared worker pool; the future holds its result."""
     global _pool

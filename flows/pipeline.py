@@ -53,7 +53,7 @@ def ingest(inbox: str | None = None) -> dict[str, Any]:
         catalog = loading.load_entity_catalog(settings)
         version = loading.compute_extractor_version(settings)
         to_read, unchanged = tasks.list_sources(settings)
-        if to_read and settings.task_runner == "thread" and parallel.worker_count() > 1:
+        if to_read and parallel.parses_in_workers(settings.task_runner):
             parallel.start_pool(parsing.prepare_worker)  # already running when `briefing run` started it
         summary = loading.IngestSummary(seen=unchanged, unchanged=unchanged)
         batches = loading.batched(to_read, settings.batch_size)

@@ -25,7 +25,7 @@ def parse_batch(
     files: Sequence[loading.SourceFile], settings: Settings, catalog: EntityCatalog
 ) -> list[loading.ParsedFile]:
     """Read, decode and extract figures from one batch of files (no database access)."""
-    if settings.task_runner == "thread" and parallel.worker_count() > 1:
+    if parallel.parses_in_workers(settings.task_runner):
         # Threads share the GIL: parse in a worker process so batches use every core.
         return parallel.run_in_process(parsing.parse_files, list(files), settings, catalog)
     return parsing.parse_files(files, settings, catalog)

@@ -35,3 +35,8 @@ def test_parse_files_imports_no_database_or_dataframe_library() -> None:
     code = "import sys, flows.parsing; print('duckdb' in sys.modules, 'pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_ingest_parses_in_workers_only_for_threads_on_several_cores() -> None:
+    assert parallel.parses_in_workers("dask") is False
+    assert parallel.parses_in_workers("thread") is (parallel.worker_count() > 1)
