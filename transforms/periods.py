@@ -242,11 +242,10 @@ def find_periods(
         elif kind == "qended":
             if not _MONTH_CASED.match(g["qem"]):
                 continue
-            month = month_number(g["qem"])
-            y = int(g["qey"]) if g["qey"] else _year_of_recent_month(month, published, None)
-            if y:
-                closed_y, closed_m = _month_closed(y, month, g["qed"])
-                values = (_quarter_ending(closed_y, closed_m, fiscal_end),)
+            ended = _quarter_ended(g["qem"], g["qey"], g["qed"], published, fiscal_end)
+            if ended:
+                y, month, quarter = ended
+                values = (quarter,)
                 if fiscal_end == 12:
                     ctx_year, ctx_quarter = y, (y, (month - 1) // 3 + 1)
         elif kind == "mspan":
@@ -279,11 +278,9 @@ def find_periods(
             # "Nine Months Ended August 2, 2026": the fiscal year's quarters up to that one
             if not _MONTH_CASED.match(g["ytem"]):
                 continue
-            month = month_number(g["ytem"])
-            y = int(g["ytey"]) if g["ytey"] else _year_of_recent_month(month, published, None)
-            if y:
-                closed_y, closed_m = _month_closed(y, month, g["yted"])
-                last = _quarter_ending(closed_y, closed_m, fiscal_end)
+            ended = _quarter_ended(g["ytem"], g["ytey"], g["yted"], published, fiscal_end)
+            if ended:
+                last = ended[2]
                 count = {"six": 2, "nine": 3, "twelve": 4}[g["yten"].lower()]
                 first = _quarters_back(last, count - 1)
                 values = (f"{first}..{last}",)
@@ -700,6 +697,18 @@ def _quarter_ending(year: int, month: int, fiscal_end: int) -> str:
 
 def _quarter_of(d: date) -> tuple[int, int]:
     return d.year, (d.month - 1) // 3 + 1
+
+
+def _quarter_ended(
+    month_word: str, year_word: str | None, day_word: str | None, published: date | None, fiscal_end: int
+) -> tuple[int, int, str] | None:
+    """(year, month, quarter) of a period "ended <Month> <day>, <year>" (the latest such month if no year)."""
+    month = month_number(month_word)
+    y = int(year_word) if year_word else _year_of_recent_month(month, published, None)
+    if not y:
+        return None
+    closed_y, closed_m = _month_closed(y, month, day_word)
+    return y, month, _quarter_ending(closed_y, closed_m, fiscal_end)
 
 
 def _month_closed(year: int, month: int, day: str | None) -> tuple[int, int]:
