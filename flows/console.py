@@ -21,12 +21,12 @@ def print_status(settings: Settings) -> None:
         counts = store.read_counts(con)
         sources = store.read_sources(con)
         runs = store.read_runs(con, limit=10)
-        suspect = con.execute("SELECT count(*) FROM figures WHERE status = 'suspect'").fetchone()
+        suspect = store.count_suspect_figures(con)
     console.print(f"[bold]warehouse[/bold] {settings.db_path}")
     table = Table("table", "rows")
     for name, count in counts.items():
         table.add_row(name, str(count))
-    table.add_row("figures suspect", str(suspect[0] if suspect else 0))
+    table.add_row("figures suspect", str(suspect))
     console.print(table)
     by_status = sources.groupby("status").size().to_dict() if not sources.empty else {}
     console.print("sources: " + ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())))

@@ -351,6 +351,12 @@ def read_validation_results(con: duckdb.DuckDBPyConnection, limit: int | None = 
     ).df()
 
 
+def count_suspect_figures(con: duckdb.DuckDBPyConnection) -> int:
+    """How many stored figures validation has marked suspect."""
+    row = con.execute("SELECT count(*) FROM figures WHERE status = 'suspect'").fetchone()
+    return int(row[0]) if row else 0
+
+
 def read_validation_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
     """(rule, severity, number of findings) of the latest validation run, by rule and severity."""
     rows = con.execute(

@@ -160,12 +160,11 @@ def run_validation(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: s
             worker=worker,
         )
     store.write_meta(con, INPUT_KEY, fingerprint)
-    suspect = con.execute("SELECT count(*) FROM figures WHERE status = 'suspect'").fetchone()
     return ValidationSummary(
         run_id=run_id,
         figures=counted.figures,
         findings=outcome.findings,
-        suspect=int(suspect[0]) if suspect else 0,
+        suspect=store.count_suspect_figures(con),
         success=outcome.success,
         errors=outcome.errors,
         warnings=outcome.warnings,
