@@ -697,7 +697,17 @@ _RANK_PREFIX = re.compile(r"^\s*(?:\d{1,2}[.)]|#\d{1,2})\s+")
 _TRAILING_ASIDE = re.compile(r"\s*\([^)]*\)\s*$")
 # Row labels that name a sum or a remainder, not an entity.
 _NOT_ROW_ENTITY = re.compile(
-    r"^(?:total|others?|rest\s+of\s+(?:the\s+)?market|all\s+others|sum|subtotal|average|n/?a|source.*)$", _I
+    r"^(?:total|others?|rest\s+of\s+(?:the\s+)?market|all\s+others|sum|subtotal|average|n/?a|source.*"
+    r"|group|consolidated|company|corporate)$", _I
+)
+# Row labels that name a region: a company's regional rows are the company's figures
+# ("Revenue by region": "North America  3,870" is Schneider Electric's revenue there).
+_REGION_LABEL = re.compile(
+    r"^(?:(?:north|south|latin|central|western|eastern|northern|southern|greater|mainland|other)\s+)?"
+    r"(?:america|americas|europe|asia(?:[\s-]pacific)?|apac|emea|apj|africa|middle\s+east|oceania|china|japan|"
+    r"korea|india|taiwan|germany|france|uk|u\.?s\.?|united\s+states|united\s+kingdom|international|domestic|"
+    r"overseas|rest\s+of\s+(?:the\s+)?world|row|other\s+regions?|middle\s+east\s+(?:&|and)\s+africa)$",
+    _I,
 )
 _GROWTH_HEADER = re.compile(
     r"\b(?:growth|change|chg|yoy|y/y|qoq|q/q|vs\.?|versus|increase|decrease|gain|move|%\s*ch)\b|/", _I
@@ -732,6 +742,52 @@ def attribute_figures(
     return _Attributor(text, figures, published, catalog, sentences, cells).run()
 
 
+def _row_name(label: str) -> str | None:
+    """A table row's label as a name ("Electrical Americas", "eMobility"), or None for sums and blanks."""
+    label = _TRAILING_ASIDE.sub("", _RANK_PREFIX.sub("", label)).strip()
+    if not label or _NOT_ROW_ENTITY.match(label) or label[0].isdigit():
+        return None
+    if not (label[0].isupper() or (len(label) > 1 and label[1].isupper())):
+        return None
+    return label
+
+
+def _with_row_names(text: str, mentions: list[Mention], cells: list[TableCell]) -> list[Mention]:
+    """The text's mentions plus the names its tables' rows carry, wherever the prose writes them.
+
+    A segment table ("Electrical Americas  4,210") tells the reader that "Electrical Americas
+    operating margin was 30.4%" is about that segment, though no watchlist lists it.
+    """
+    labels = set()
+    for cell in cells:
+        name = _row_name(cell.label)
+        if (
+            name
+            and len(name) >= 3
+            and not _REGION_LABEL.match(name)
+            and not _GROWTH_HEADER.search(name)
+            and not _written_cues(name)
+        ):
+            labels.add(name)
+    if not labels:
+        return mentions
+    # the rows themselves are left to the table's own reading (_row_entity)
+    row_lines = {text.rfind("\n", 0, cell.label_start) + 1 for cell in cells}
+    taken = [(m.start, m.end) for m in mentions]
+    added = []
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(labels, key=len, reverse=True))) + r")(?![\w-])")
+    for hit in pattern.finditer(text):
+        i = bisect_right(taken, (hit.start(), len(text))) - 1
+        if i >= 0 and taken[i][1] > hit.start():
+            continue
+        if i + 1 < len(taken) and taken[i + 1][0] < hit.end():
+            continue
+        if text.rfind("\n", 0, hit.start()) + 1 in row_lines:
+            continue
+        added.append(Mention(hit.start(), hit.end(), hit.group(0), "other", False))
+    return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+
 class _Attributor:
     """Per-document state: sentences, mentions and cues computed once, then read per figure."""
 
@@ -761,6 +817,9 @@ class _Attributor:
         self.as_written = names_as_written(text, self.mentions)
         self.table_cells = table_cells(text) if cells is None else cells
         self.table_starts = [c.start for c in self.table_cells]
+        if self.table_cells:
+            self.mentions = _with_row_names(text, self.mentions, self.table_cells)
+            self.mention_starts = [m.start for m in self.mentions]
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._trading_cache: dict[int, bool] = {}
         self._regional: dict[str, str] | None = None
@@ -833,7 +892,7 @@ class _Attributor:
                 counts[m.canonical] = counts.get(m.canonical, 0) + 1
                 scores[m.canonical] = scores.get(m.canonical, 0.0) + 1.0 + (3.0 if m.start < title_end else 0.0)
             scores = {
-                name: v for name, v in scores.items() if name in in_title and (v >= 6.0 or counts[name] >= 3)
+                name: v for name, v in scores.items() if name in in_title and (v >= 6.0 or counts[name] >= 2)
             }
             if not scores:
                 return None
@@ -1344,8 +1403,8 @@ class _Attributor:
 
     def _row_entity(self, cell: TableCell) -> str | None:
         """The entity a table row is about: its label, a listed name or a name-like label."""
-        label = _TRAILING_ASIDE.sub("", _RANK_PREFIX.sub("", cell.label)).strip()
-        if not label or _NOT_ROW_ENTITY.match(label) or not label[0].isupper() or label[0].isdigit():
+        label = _row_name(cell.label)
+        if label is None or (self.subject is not None and _REGION_LABEL.match(label)):
             return None
         # a name inside the label itself, not in its bracketed aside ("IEIT Systems (Inspur)")
         start = self.text.find(label, cell.label_start)
