@@ -46,6 +46,8 @@ _RELYEAR = (
     r"(?:this|last|next|the\s+(?:previous|prior|current|same)|the\s+coming)\s+(?:fiscal\s+)?year"
 )
 _YEARREF = rf"(?:{_Y}|{_RELYEAR})"
+# A fiscal year's number: "2026", "26", or the two calendar years it spans ("2026/27", "FY25/26")
+_FYY = rf"(?:{_Y}|\d{{2}})(?:/(?:{_Y}|\d{{2}})(?!\d))?"
 _FISCAL = r"(?:fiscal(?:\s+years?)?|financial\s+years?|FYs?)"
 
 # One pass over a sentence; alternatives are tried in order at each position, most specific first.
@@ -54,19 +56,20 @@ _PERIOD = re.compile(
     (?<!\w)(?=\w)  # periods start at a word start: the scan skips other positions fast
     (?:
     (?P<iso>\b{_Y}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])\b)
-  | (?P<fyrange>\b{_FISCAL}\s*(?P<fy1>{_Y}|\d{{2}})\s*(?P<fysep>-|–|to|through|and|&)\s*(?:{_FISCAL}\s*)?(?P<fy2>{_Y}|\d{{2}})\b)
-  | (?P<fqtr>\b(?:the\s+)?(?P<fqord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?quarter,?\s+(?:of\s+)?(?:(?:the\s+)?fiscal\s+(?:year\s+)?|FY\s*)['’]?(?P<fqy>{_Y}|\d{{2}})\b)
-  | (?P<fyord>\b(?:its\s+|the\s+)?(?:fiscal\s+(?:year\s+)?|FY\s*)['’]?(?P<foy>{_Y}|\d{{2}})\s+(?P<foord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter\b)
-  | (?P<qfy>\bQ(?P<qfyq>[1-4])\s*(?:of\s+)?(?:FY|fiscal(?:\s+year)?)\s*['’]?(?P<qfyy>{_Y}|\d{{2}})\b)
-  | (?P<fyq>\bFY\s*['’]?(?P<fyqy>{_Y}|\d{{2}})\s*[-\s]?Q(?P<fyqq>[1-4])\b)
+  | (?P<fyrange>\b{_FISCAL}\s*(?P<fy1>{_FYY})\s*(?P<fysep>-|–|to|through|and|&)\s*(?:{_FISCAL}\s*)?(?P<fy2>{_FYY})\b)
+  | (?P<fqtr>\b(?:the\s+)?(?P<fqord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?quarter,?\s+(?:of\s+)?(?:(?:the\s+)?fiscal\s+(?:year\s+)?|FY\s*)['’]?(?P<fqy>{_FYY})\b)
+  | (?P<fyord>\b(?:its\s+|the\s+)?(?:fiscal\s+(?:year\s+)?|FY\s*)['’]?(?P<foy>{_FYY})\s+(?P<foord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter\b)
+  | (?P<qfy>\bQ(?P<qfyq>[1-4])\s*(?:of\s+)?(?:FY|fiscal(?:\s+year)?)\s*['’]?(?P<qfyy>{_FYY})\b)
+  | (?P<fyq>\bFY\s*['’]?(?P<fyqy>{_FYY})\s*[-\s]?Q(?P<fyqq>[1-4])\b)
   | (?P<cy>\bCY\s*['’]?(?P<cyy>{_Y}|\d{{2}})\b)
-  | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_Y}|\d{{2}})\b)
+  | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_FYY})\b)
   | (?P<qended>\b(?:the\s+|its\s+)?(?:(?:fiscal\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?)?(?:quarter|three\s+months|three-month\s+period)\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<qem>{_MONTH})\b\.?(?:\s+(?P<qed>[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<qey>{_Y})\b)?)
   | (?P<mspan>\b(?P<msa>{_MONTH})\s*[-–]\s*(?P<msb>{_MONTH})\s+(?:period|half|months)\b(?:\s+(?:of\s+)?(?P<msy>{_Y})\b)?(?:\s+of\s+(?:the\s+)?(?:fiscal|financial|business)\s+year\s+(?:ending|ended|to)\s+(?:in\s+)?(?P<msfm>{_MONTH})\s+(?P<msfy>{_Y})\b)?)
-  | (?P<fyrev>\b(?:the\s+)?(?P<fyry>{_Y})\s+(?:fiscal|financial)\s+years?\b)
+  | (?P<fyrev>\b(?:the\s+)?(?P<fyry>{_Y}(?:/(?:{_Y}|\d{{2}})(?!\d))?)\s+(?:fiscal|financial)\s+years?\b)
   | (?P<ytdended>\b(?:the\s+)?(?P<yten>six|nine|twelve)\s+months\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<ytem>{_MONTH})\b\.?(?:\s+(?P<yted>[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<ytey>{_Y})\b)?)
   | (?P<fqbare>\b(?:the\s+|its\s+|their\s+)?fiscal\s+(?P<fbord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter\b)
-  | (?P<ytd>\b(?:the\s+|its\s+)?first\s+(?P<ytdn>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01])\s+(?P<ytdu>quarters|months)(?:\s+of\s+(?:(?P<ytdfy>fiscal\s+(?:year\s+)?|FY\s*)(?P<ytdfyy>{_Y}|\d{{2}})|(?P<ytdy>{_Y})|{_RELYEAR}|the\s+year))?)
+  | (?P<ytd>\b(?:the\s+|its\s+)?first\s+(?P<ytdn>two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01])\s+(?P<ytdu>quarters|months)(?:\s+of\s+(?:(?P<ytdfy>fiscal\s+(?:year\s+)?|FY\s*)(?P<ytdfyy>{_FYY})|(?P<ytdy>{_Y})|{_RELYEAR}|the\s+year))?)
+  | (?P<ninem>(?<![$€£¥])\b(?P<nmn>[369])M(?:(?P<nmy>\d{{2}})\b|\s+(?P<nmy2>{_Y})\b|(?=\s+(?:revenue|sales|results|orders|net|operating|profit|earnings|EBITA|EBITDA|EPS|cash)\b|[,.;:)]|\s*$)))
   | (?P<qtr>\b(?:
         (?<!fiscal\s)(?:the\s+)?(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter(?!ly)
       | (?:the\s+)?(?P<qmon>March|June|September|December)(?:-ended)?\s+quarter
@@ -116,7 +119,7 @@ _PERIOD = re.compile(
 _TRIGGER = first_char_dispatch(  # transforms.dispatch: ~1.3x faster again
     re.compile(
         r"(?<![A-Za-z])(?=[\dQHqhYyFfTtMmCcPpSsJAONDWaw])(?:"
-        r"(?:19|20)\d\d|\d[QH]|[QH][1-4]|QUARTER|[Qq]uarter|[Hh]alf|[Yy]ears?|YEAR|[Ff]iscal|[Ff]inancial|FY|CY|"
+        r"(?:19|20)\d\d|\d[QH]|[369]M|[QH][1-4]|QUARTER|[Qq]uarter|[Hh]alf|[Yy]ears?|YEAR|[Ff]iscal|[Ff]inancial|FY|CY|"
         r"[Tt]oday|[Tt]onight|this (?:morning|afternoon)|[Yy]esterday|[Mm]onth|[Cc]urrently|[Pp]resent|"
         r"[Ss]o far|[Tt]o date|as of now|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
         r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[Ss]ummer|[Ss]pring|[Aa]utumn|[Ww]inter|"
@@ -273,7 +276,8 @@ def find_periods(
                     else:
                         values = (last,) if first == last else (f"{first}..{last}",)
         elif kind == "fyrev":
-            values = (f"FY{g['fyry']}",)  # "for the 2027 financial year"
+            y = _full_year(g["fyry"])
+            values = (f"FY{y}",) if y else None  # "for the 2027 financial year"
         elif kind == "ytdended":
             # "Nine Months Ended August 2, 2026": the fiscal year's quarters up to that one
             if not _MONTH_CASED.match(g["ytem"]):
@@ -283,7 +287,7 @@ def find_periods(
                 last = ended[2]
                 count = {"six": 2, "nine": 3, "twelve": 4}[g["yten"].lower()]
                 first = _quarters_back(last, count - 1)
-                values = (f"{first}..{last}",)
+                values = (_span_or_half(first, last),)
         elif kind == "fqbare":
             fq = _ORDINAL[g["fbord"].lower()]
             if published:
@@ -314,17 +318,24 @@ def find_periods(
                     values = (f"{y}-01..{y}-{cnt:02d}",)
             elif g["ytdfyy"] and 1 <= quarters <= 4:
                 y = _full_year(g["ytdfyy"])
-                values = (f"FY{y}-Q1..FY{y}-Q{quarters}",) if quarters > 1 else (f"FY{y}-Q1",)
+                values = (_first_quarters(f"FY{y}", quarters),) if y else None
             elif 1 <= quarters <= 4 and fiscal_end != 12 and published and "fiscal" in m.group(0).lower():
                 # "the first nine months of this fiscal year"
                 fy = _fiscal_year(published, fiscal_end) + _relative_offset(m.group(0), published)
-                values = (f"FY{fy}-Q1..FY{fy}-Q{quarters}",) if quarters > 1 else (f"FY{fy}-Q1",)
+                values = (_first_quarters(f"FY{fy}", quarters),)
             elif 1 <= quarters <= 4:
                 yq = int(g["ytdy"]) if g["ytdy"] else ctx_year
                 if yq is None:
                     yq = _relative_year(m.group(0), published) if published else None
                 if yq:
-                    values = (f"{yq}-Q1..{yq}-Q{quarters}",) if quarters > 1 else (f"{yq}-Q1",)
+                    values = (_first_quarters(str(yq), quarters),)
+        elif kind == "ninem":  # "9M 2026", "9M26", "9M revenue": the year's first nine months
+            quarters = int(g["nmn"]) // 3
+            y = _full_year(g["nmy"] or g["nmy2"]) or ctx_year
+            if y is None and published:
+                y = published.year if published.month > quarters * 3 else published.year - 1
+            if y:
+                values = (_first_quarters(str(y), quarters),)
         elif kind == "cy":
             y = _full_year(g["cyy"])  # "CY27 EPS": a calendar year, named beside fiscal ones
             if y:
@@ -625,11 +636,37 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
+def _first_quarters(year: str, quarters: int) -> str:
+    """A year's first n quarters: "2026-Q1", "2026-H1" (two), "2026-Q1..2026-Q3"."""
+    if quarters == 1:
+        return f"{year}-Q1"
+    if quarters == 2:
+        return f"{year}-H1"
+    return f"{year}-Q1..{year}-Q{quarters}"
+
+
+def _span_or_half(first: str, last: str) -> str:
+    """A span of quarters, written as the half it is where it is one ("2026-Q1".."2026-Q2" is 2026-H1)."""
+    year, _, q = first.rpartition("-Q")
+    if q in {"1", "3"} and last == f"{year}-Q{int(q) + 1}":
+        return f"{year}-H{(int(q) + 1) // 2}"
+    return f"{first}..{last}"
+
+
 def _full_year(raw: str | None) -> int | None:
+    """The year a written year names: "26" is 2026; a fiscal "2026/27" is named by its end, 2027."""
     if not raw:
         return None
-    y = int(raw)
-    return 2000 + y if y < 100 else y
+    first, _, end = raw.partition("/")
+    y = int(first)
+    y = 2000 + y if y < 100 else y
+    if end:
+        e = int(end)
+        e = e + y // 100 * 100 if e < 100 else e
+        if e not in (y + 1, y + 1 - 100):
+            return None  # "2026/29" is not one fiscal year
+        return e + 100 if e < y else e
+    return y
 
 
 def _count(raw: str | None) -> int | None:

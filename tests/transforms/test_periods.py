@@ -80,3 +80,13 @@ def test_case_oddities_are_read_in_every_sentence_of_a_document() -> None:
         for s, e in ((0, 42), (43, len(text))):
             got = [(m.start, m.end, m.values) for m in find_periods(text, published, start=s, end=e)]
             assert got == [x for x in expected if s <= x[0] < e]
+
+
+def test_nine_months_is_not_nine_million() -> None:
+    for text in ("$9M, up 4%", "9M users"):
+        assert find_periods(text, date(2026, 10, 29)) == []
+
+
+def test_slash_named_fiscal_years_are_named_by_their_end() -> None:
+    text = "fiscal years 2026/27 and 2027/28"
+    assert [m.values for m in find_periods(text, date(2026, 5, 20), fiscal_end=3)] == [("FY2027", "FY2028")]
