@@ -1960,7 +1960,7 @@ class _Attributor:
                         and metric in _FINANCIAL
                         and (
                             _MONTH_OR_DAY.fullmatch(value)
-                            or _period_key(value.split("..")[-1])
+                            or (_period_end_key if ahead else _period_key)(value.split("..")[-1])
                             < _period_key(self.report_period.split("..")[0])
                         )
                     ):
@@ -2254,6 +2254,20 @@ def _period_key(value: str) -> tuple[int, int]:
     if m.group(4):
         return int(m.group(1)), (int(m.group(4)) - 1) // 3 + 1
     return int(m.group(1)), 1
+
+
+def _period_end_key(value: str) -> tuple[int, int]:
+    """Sort key of a period's last quarter: a year ends in its fourth, a first half in its second."""
+    m = _PERIOD_KEY.match(value)
+    if not m:
+        return (0, 0)
+    if m.group(2):
+        return int(m.group(1)), int(m.group(2))
+    if m.group(3):
+        return int(m.group(1)), 2 * int(m.group(3))
+    if m.group(4):
+        return int(m.group(1)), (int(m.group(4)) - 1) // 3 + 1
+    return int(m.group(1)), 4
 
 
 def _number_end(surface: str) -> int:
