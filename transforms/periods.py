@@ -92,6 +92,8 @@ _PERIOD = re.compile(
   | (?P<my>\b(?P<mym>{_MONTH})\.?,?\s+(?:of\s+)?(?:(?P<myy>{_Y})|(?P<myrel>{_RELYEAR})))
   | (?P<mnoun>\b(?P<mnm>{_MONTH})\s+(?=(?:sales|revenues?|figures?|deliveries|shipments|output|exports|imports|peak|high|low|record)\b))
   | (?P<nthday>\b(?:on\s+)the\s+(?P<nthd>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of|century|straight|consecutive|anniversary)))
+  | (?P<mrange>\b(?P<mra>{_MONTH})\s*[-–]\s*(?P<mrb>{_MONTH})\b(?!\s+(?:quarter|period|half|months|first|second|fiscal|financial))(?:,?\s+(?P<mry>{_Y})\b)?)
+  | (?P<lmonth>(?:(?<![^\n])|(?<=[-*•]\s))(?P<lm>{_MONTH})\b(?=[ \t]+[^\s\d]{{0,4}}\d))
   | (?P<bmonth>\b(?:(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]or|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Ee]arly|[Ll]ate|[Mm]id-?|[Ee]nd\s+of|[Ss]tart\s+of|[Bb]eginning\s+of)\s+)(?P<bm>{_MONTH})\b(?!\s*\d|,?\s+(?:of\s+)?{_RELYEAR}))
   | (?P<yrange>\b(?:between\s+)?(?P<yr1>{_Y})[EF]?\s*(?P<yrsep>-|–|to|through|and|until|/)\s*(?P<yr2>{_Y})[EF]?\b)
   | (?P<year>\b(?<![-.$])(?P<yy>{_Y})(?:[EF]\b|\b)(?![-.]\d|\s*%|\s*(?:billion|million|yuan|dollars)))
@@ -292,8 +294,15 @@ def find_periods(
             fq = _ORDINAL[g["fbord"].lower()]
             if published:
                 values = (_recent_fiscal_quarter(fq, published, fiscal_end),)
-        elif kind in {"mnoun", "bmonth"}:  # "May sales", "in May": the latest May
-            name = g["mnm"] or g["bm"]
+        elif kind == "mrange":  # "January-September NT$61.88 billion": the months of one year
+            if not (_MONTH_CASED.match(g["mra"]) and _MONTH_CASED.match(g["mrb"])):
+                continue
+            first_m, last_m = month_number(g["mra"]), month_number(g["mrb"])
+            y = int(g["mry"]) if g["mry"] else _year_of_recent_month(last_m, published, ctx_year)
+            if y and first_m < last_m:
+                values = (f"{y}-{first_m:02d}..{y}-{last_m:02d}",)
+        elif kind in {"mnoun", "bmonth", "lmonth"}:  # "May sales", "in May", "- May NT$4.0 billion"
+            name = g["mnm"] or g["bm"] or g["lm"]
             if not _MONTH_CASED.match(name):
                 continue
             month = month_number(name)

@@ -90,3 +90,9 @@ def test_nine_months_is_not_nine_million() -> None:
 def test_slash_named_fiscal_years_are_named_by_their_end() -> None:
     text = "fiscal years 2026/27 and 2027/28"
     assert [m.values for m in find_periods(text, date(2026, 5, 20), fiscal_end=3)] == [("FY2027", "FY2028")]
+
+
+def test_a_month_range_before_a_half_is_left_to_the_half() -> None:
+    text = "the April-September first half"
+    assert [m.values for m in find_periods(text, date(2026, 11, 12), fiscal_end=3)] == [("FY2027-H1",)]
+
