@@ -360,6 +360,12 @@ _PRICE_TARGET = re.compile(r"target\s+price|price\s+target", _I)
 _DAILY_METRICS = frozenset({"stock_price", "market_cap", "fx_rate"})
 # A state described as of the story's date ("now has 650 million users"): the publication month,
 # not a quarter carried from an earlier sentence.
+# Money raised, lent, pledged or spent is not revenue, though no cue names it
+_FUNDING_BEFORE = re.compile(
+    r"\b(?:rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|pledg\w*|commit\w*|spen[dt]\w*|invest\w*|loans?|"
+    r"borrow\w*|fund\w*|financ\w*|margin|subscri\w*|pa(?:y|id|ying)|bought|buy\w*|acqui\w*)\b",
+    _I,
+)
 _AS_OF_NOW = re.compile(r"\b(?:now|currently|to\s+date|at\s+present|as\s+of\s+today)\b", _I)
 # Attributes of a thing rather than amounts of a period: no period is guessed for them.
 _INTRINSIC_METRICS = frozenset({"parameters", "memory", "benchmark_score", "context_window"})
@@ -1224,6 +1230,15 @@ class _Attributor:
             ):
                 metric = prev.metric  # "... revenue of $58 billion. Analysts on average expected $59.4 billion."
             basis = self._basis(fig, k, sent, metric)
+            if (
+                metric == "other"
+                and not cue_found
+                and (fig.unit not in _NON_MONEY or (fig.unit == "%" and basis == "change"))
+                and not _FUNDING_BEFORE.search(self.text, sent.start, fig.start)
+            ):
+                # No cue names it: an amount of money a business brings in, or how fast it grows
+                # ("Digital Media brought in $4.82 billion, up 8%"), is most often its revenue.
+                metric = "revenue"
             if metric in _MARGIN_OF:
                 # a margin is profit as a part of revenue (the spec has no margin metrics)
                 metric = _MARGIN_OF[metric]
