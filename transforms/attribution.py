@@ -31,7 +31,9 @@ _METRIC_CUES: list[tuple[str, str]] = [
         r"AI[- ]related\s+revenues?|AI\s+revenues?|revenues?\s+from\s+(?:its\s+|the\s+)?(?:[\w-]+\s+){0,3}?AI\b"
         r"|AI[- ](?:driven|product)\s+revenues?"
         # "AI semiconductor revenue", "AI cloud revenue": an AI line of business
-        r"|AI\s+(?:semiconductor|chip|infrastructure|services?|solutions?|products?|computing)\s+revenues?",
+        r"|AI\s+(?:semiconductor|chip|infrastructure|services?|solutions?|products?|computing)\s+revenues?"
+        # "AI-first ARR", "AI products: run-rate", "Cortex AI and ... reached an annual run rate"
+        r"|\bAI\b[^.;\n]{0,50}?(?:\bARR\b|run[- ]rate)",
     ),
     (
         "capex",
@@ -595,6 +597,18 @@ _ESTIMATE_WORDS = re.compile(r"\b(?:expected|estimated?|consensus|forecast|proje
 _FOR_NAME_GAP = re.compile(r"\s+for\s+(?:the\s+)?")
 _CHANGE_GAP = re.compile(
     r"\s*[,(]?\s*(?:up|down|rising|falling|increasing|decreasing|an?\s+(?:increase|rise|decline|drop)\s+of)\s*(?:by\s+)?",
+    _I,
+)
+# "46x 2027E EPS", "15 times my fiscal 2027 EPS estimate", "20x forward earnings": a price multiple
+_MULTIPLE_OF = re.compile(
+    r"\s*(?:(?:my|our|its|the|forward|trailing|fiscal|FY|CY|20\d\d[EF]?|\d\d[EF]|next[- ]year|this[- ]year|"
+    r"[12]\d{3})\s*){0,3}(?:EPS|P/E|PE|earnings|EV/EBITDA|EBITDA|EV/sales|sales|book|price[/-]to[- ]\w+)\b",
+    _I,
+)
+# "its 3-year average of 51x", "a five-year average multiple of 30 times": a multiple's history
+_AVERAGE_MULTIPLE = re.compile(
+    r"\b(?:average|historical|historic|mean|median)\s+(?:forward\s+|trailing\s+)?(?:multiple\s+|P/E\s+|PE\s+)?(?:of\s+)?"
+    r"(?:about\s+|around\s+|roughly\s+|~)?$",
     _I,
 )
 _TRADES_AT = re.compile(r"\btrad(?:es|ed|ing|e)\s+at\s+(?:only\s+|about\s+|just\s+|around\s+|roughly\s+)?$", _I)
@@ -1198,6 +1212,16 @@ class _Attributor:
                 and not _CLAUSE_BREAK.search(self.text, prev.end, fig.start)
             ):
                 metric = prev.metric or metric  # "$4.3 billion, up 22%": the same line item
+            if (
+                fig.unit == "x"
+                and metric == "eps"
+                and prev is not None
+                and prev.unit == "x"
+                and prev.metric == "valuation"
+                and prev.start >= sent.start
+                and fig.start - prev.end <= 40
+            ):
+                metric = "valuation"  # "46x 2027E EPS (43x previously)": the old multiple
             if metric == "other" and not cue_found and _BULLET_START.match(self.text, sent.start):
                 # "- September revenue NT$8.46 billion" / "- Q3 NT$26.03 billion": a bullet list
                 # goes on naming the same line item
@@ -1471,8 +1495,13 @@ class _Attributor:
         after = self.text[last.end : min(sent.end, last.end + 240)]
         if _FX_BEFORE.search(self.text, max(sent.start, first.start - 24), first.start):
             return "fx_rate", True  # "($1 = 7.1180 Chinese yuan renminbi)"
-        if fig.unit == "x" and _TRADES_AT.search(self.text, max(sent.start, first.start - 30), first.start):
-            return "valuation", True  # "trades at only 10x 2026E earnings"
+        if fig.unit == "x" and (
+            _TRADES_AT.search(self.text, max(sent.start, first.start - 30), first.start)
+            or _MULTIPLE_OF.match(self.text, last.end)
+            or _AVERAGE_MULTIPLE.search(self.text, max(sent.start, first.start - 40), first.start)
+        ):
+            # "trades at only 10x 2026E earnings", "based on 46x 2027E EPS", "a 5-year average of 33x"
+            return "valuation", True
         if fig.unit not in _NON_MONEY:
             per = _PER_UNIT.match(after)
             if per and per.group("share") and _DIVIDEND_BEFORE.search(self.text, max(sent.start, first.start - 40), first.start):
