@@ -625,7 +625,12 @@ def _extend_apps(text: str, mentions: list[Mention]) -> list[Mention]:
 
 # Words that complete a company's name ("Dell Technologies", "Samsung Electronics"), unlike a
 # legal form ("Inc", "Holdings", "Group") or a business line ("Cloud Intelligence", "Platforms").
-_NAME_DESCRIPTORS = frozenset({"Technologies", "Technology", "Electronics", "Semiconductor", "Semiconductors"})
+# Words a company's full name adds to its short one ("Unitree Robotics", "Schneider Electric").
+# Not "Platforms": one development set names Meta so where its text writes "Meta Platforms".
+_NAME_DESCRIPTORS = frozenset(
+    {"Technologies", "Technology", "Electronics", "Semiconductor", "Semiconductors", "Robotics", "Computer",
+     "Systems", "Networks", "Electric"}
+)  # fmt: skip
 
 
 def _as_named(text: str, mentions: list[Mention]) -> list[Mention]:

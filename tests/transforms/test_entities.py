@@ -187,12 +187,13 @@ def test_a_model_number_name_takes_the_capitalised_words_before_it() -> None:
         ("Samsung Electronics and Samsung both said so.", ["Samsung Electronics", "Samsung Electronics"]),
         # a legal form or a business line is not part of how the company is named
         ("Tencent Holdings said Tencent grew.", ["Tencent", "Tencent"]),
+        ("Unitree Robotics filed. Unitree grew.", ["Unitree Robotics", "Unitree Robotics"]),
     ],
 )
 def test_a_company_named_in_full_keeps_that_name(text: str, expected: list[str]) -> None:
     catalog = EntityCatalog.from_csv_text(
         "canonical,kind,aliases\nDell,company,Dell Technologies\nSamsung,company,Samsung Electronics\n"
-        "Tencent,company,Tencent Holdings\n"
+        "Tencent,company,Tencent Holdings\nUnitree,company,Unitree Robotics\n"
     )
     assert [m.canonical for m in catalog.find_mentions(text)] == expected
 
@@ -201,3 +202,16 @@ def test_a_name_found_from_its_shape_is_found_wherever_it_stands() -> None:
     text = "Humain signs AMD deal.\n\nRIYADH - Humain on Wednesday signed a deal. Humain, owned by PIF, has 60%."
     names = [m.canonical for m in EntityCatalog.empty().find_mentions(text)]
     assert names.count("Humain") == 3
+
+
+def test_names_and_their_parts_found_from_their_shape() -> None:
+    text = (
+        "Eastgate Research | Company Flash | Korea Software\nKorvell Technology (402310 KS)\n\n"
+        "Korvell reported revenue. Our Edge Compute Division grew. ECD sales rose, and the Cloud and Network "
+        "Group shrank."
+    )
+    names = [(text[m.start : m.end], m.canonical) for m in EntityCatalog.empty().find_mentions(text)]
+    assert ("Korvell Technology", "Korvell Technology") in names  # not across the line break
+    assert ("Korvell", "Korvell Technology") in names  # the one-word form of the longer name
+    assert ("ECD", "Edge Compute Division") in names  # initials the text never defines
+    assert ("Cloud and Network Group", "Cloud and Network Group") in names
