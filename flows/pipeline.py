@@ -14,7 +14,7 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 from briefing.settings import Settings
-from flows import feeds, loading, parallel, parsing, runners, store, tasks, validation
+from flows import feeds, loading, memory, parallel, parsing, runners, store, tasks, validation
 from reports.calendar import infer_every
 
 # Batches in flight at once: enough to keep workers busy, few enough that memory stays flat.
@@ -122,10 +122,10 @@ def pipeline(inbox: str | None = None, every: str | None = None) -> dict[str, An
     """Ingest, validate and report in one run."""
     settings = _settings(inbox)
     with store.hold_lock(settings.lock_path, settings.lock_timeout_s):
-        return {
-            # The task runner is a setting (BRIEFING_TASK_RUNNER); the subflow that submits the
-            # batches gets it here, so `briefing run` and served deployments both honour it.
-            "ingest": runners.with_task_runner(ingest, settings)(inbox),
-            "validate": validate(),
-            "report": report(every),
-        }
+        # The task runner is a setting (BRIEFING_TASK_RUNNER); the subflow that submits the
+        # batches gets it here, so `briefing run` and served deployments both honour it.
+        ingested = runners.with_task_runner(ingest, settings)(inbox)
+        memory.release_memory()  # each stage starts from what it needs, not the last one's peak
+        validated = validate()
+        memory.release_memory()
+        return {"ingest": ingested, "validate": validated, "report": report(every)}

@@ -22,7 +22,14 @@ from briefing.settings import Settings
 from flows import parallel, store
 from flows.loading import load_entity_catalog
 from reports.calendar import check_period, describe_period, period_bounds, period_key
-from reports.charts import ASSETS_DIR, CHARTS_SCRIPT, bundle_name, javascript_bundle, share_history
+from reports.charts import (
+    ASSETS_DIR,
+    CHARTS_SCRIPT,
+    bundle_name,
+    javascript_bundle,
+    share_history,
+    share_points,
+)
 from reports.render import render_briefing, render_index, renderer_fingerprint
 from reports.view import (
     MAX_SIDES,
@@ -71,6 +78,8 @@ class Warehouse:
     # Written name -> watchlist name: a company the texts name two ways ("Zhipu", "Zhipu AI") is
     # one section of a briefing; each figure's sentence still shows how its text named it.
     names: dict[str, str] = field(default_factory=dict)
+    # period -> how many dated documents it holds (sizes the read windows)
+    period_sizes: dict[str, int] = field(default_factory=dict)
 
     def doc_ids(self, key: str) -> list[str]:
         """The dated documents of one period."""
@@ -107,7 +116,7 @@ class Warehouse:
             return self.loaded[key]
         assert self.con is not None
         start = self.periods.index(key)
-        window = self.periods[start:start + PERIODS_PER_READ]
+        window = self._window(start)
         # Keep the period before the window: its figures are the next page's "previous".
         keep = self.periods[start - 1] if start > 0 else None
         self.loaded = {k: v for k, v in self.loaded.items() if k == keep}
@@ -121,6 +130,26 @@ class Warehouse:
         named = {i for k in window for i in self.loaded[k][2]}
         self.named = self._dated(store.read_figures_by_id(self.con, sorted(named)))
         return self.loaded[key]
+
+    def _window(self, start: int) -> list[str]:
+        """The periods read together from start: at most PERIODS_PER_READ, and at most
+        DOCUMENTS_PER_READ documents unless one period alone holds more.
+
+        Bounded by documents, a window's rows stay about the same size however many documents
+        each period holds, so the report's memory does not grow with the corpus.
+        """
+        if not self.period_sizes:
+            counts = self.documents["briefing_period"].value_counts()
+            self.period_sizes = {str(k): int(v) for k, v in counts.items()}
+        window: list[str] = []
+        documents = 0
+        for key in self.periods[start : start + PERIODS_PER_READ]:
+            size = self.period_sizes.get(key, 0)
+            if window and documents + size > DOCUMENTS_PER_READ:
+                break
+            window.append(key)
+            documents += size
+        return window
 
     def shares_until(self, key: str) -> pd.DataFrame:
         """Market-share figures of this period and every earlier one, for the share chart."""
@@ -170,8 +199,10 @@ class Warehouse:
         return figures
 
 
-# Periods read from DuckDB in one go: few enough that their rows stay small in memory.
+# Periods read from DuckDB in one go: few enough that their rows stay small in memory; fewer
+# where the periods are dense (about 20 figures per document: ~30,000 rows a window).
 PERIODS_PER_READ = 8
+DOCUMENTS_PER_READ = 1500
 
 
 def _findings_about(findings: pd.DataFrame, doc_ids: list[str], figures: pd.DataFrame) -> pd.DataFrame:
@@ -241,7 +272,7 @@ def page_inputs(wh: Warehouse, data: PeriodData) -> PageJob:
     # What is new compares entity, metric, period and unit only: send just those.
     news_columns = ["figure_id", "entity", "metric", "period", "unit"]
     prev_figures = wh.period_figures(previous, wh.doc_ids(previous)) if previous else data.figures.iloc[0:0]
-    return data, prev_figures[news_columns], wh.shares_until(data.period)
+    return data, prev_figures[news_columns], share_points(wh.shares_until(data.period))
 
 
 def period_inputs(wh: Warehouse, key: str, every: str, charts: str = "browser") -> PageJob:

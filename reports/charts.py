@@ -277,6 +277,25 @@ def money_figures(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {str(c): g for c, g in sorted(chosen.groupby("unit"), key=lambda kv: str(kv[0]))}
 
 
+def share_points(history: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a share history the chart can show: the median reading per entity and period.
+
+    The chart of a late period draws from every share reported before it; shipping just these
+    rows (at most entities x MAX_SHARE_PERIODS) instead of every reading keeps a page's inputs the
+    same size however long the corpus is. market_share_spec draws the same chart from either.
+    """
+    history = share_history(history)
+    if history.empty:
+        return history
+    readings = [
+        (str(e), str(p), float(v), i)
+        for i, (e, p, v) in enumerate(zip(_column(history, "entity"), _column(history, "period"),
+                                          _column(history, "value"), strict=True))
+        if p is not None and str(p) != ""
+    ]
+    return history.iloc[sorted(i for _, _, _, i in median_shares(readings))]
+
+
 def share_history(figures: pd.DataFrame) -> pd.DataFrame:
     """Market-share figures with an entity and a value, for the share chart."""
     if figures.empty:

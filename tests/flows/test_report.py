@@ -120,11 +120,14 @@ def test_cli_report_takes_the_kind_from_the_period(prefect_harness: None, settin
     assert "is a week" in bad.output
 
 
-@pytest.mark.parametrize(("every", "window"), [("week", 1), ("week", 8), ("month", 8)])
+@pytest.mark.parametrize(
+    ("every", "window", "documents"), [("week", 1, 1500), ("week", 8, 1500), ("month", 8, 1500), ("week", 8, 1)]
+)
 def test_reading_per_period_from_duckdb_builds_the_same_pages_as_frames(
-    settings: Settings, every: str, window: int, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, every: str, window: int, documents: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(reporting, "PERIODS_PER_READ", window)
+    monkeypatch.setattr(reporting, "DOCUMENTS_PER_READ", documents)  # 1: one period a read
     frames = load_warehouse(every)
     with store.connect(settings.db_path, read_only=True) as con:
         wh = read_warehouse(con, every)

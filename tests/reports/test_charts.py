@@ -8,7 +8,14 @@ import re
 
 import pandas as pd
 
-from reports.charts import charts_for, javascript_bundle, page_scripts, spec_json
+from reports.charts import (
+    MAX_SHARE_PERIODS,
+    charts_for,
+    javascript_bundle,
+    page_scripts,
+    share_points,
+    spec_json,
+)
 
 SHARES = pd.DataFrame({
     "entity": ["Alibaba Cloud", "<img src=x onerror=alert(1)>", "Alibaba Cloud"],
@@ -106,3 +113,19 @@ def test_the_bundle_is_one_classic_script_that_defines_vega_embed() -> None:
     assert not re.search(r"^\s*(import|export)\b", bundle, re.M)
     assert bundle.splitlines()[1] == "(function () {" and bundle.rstrip().endswith("})();")
     assert "window.vegaEmbed" in bundle
+
+
+def test_the_share_points_draw_the_same_chart_as_the_whole_history() -> None:
+    # 30 entities x 20 periods x 1-3 readings each: more entities and periods than the chart shows
+    rows = [
+        (f"E{e:02d}", f"{2020 + p // 4}-Q{p % 4 + 1}", float((e * 7 + p * 3 + r) % 40), r)
+        for e in range(30) for p in range(20) for r in range(1 + (e + p) % 3)
+    ]
+    history = pd.DataFrame({
+        "entity": [r[0] for r in rows], "period": [r[1] for r in rows], "value": [r[2] for r in rows],
+        "unit": "%", "basis": "share", "metric": "market_share", "qualifier": "exact",
+        "sentence": "", "surface": [str(r[3]) for r in rows],
+    })
+    points = share_points(history)
+    assert len(points) <= 30 * MAX_SHARE_PERIODS < len(history)
+    assert charts_for(MONEY.iloc[0:0], points, "c") == charts_for(MONEY.iloc[0:0], history, "c")
