@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from briefing.settings import Settings
-from flows import parallel, store
+from flows import memory, parallel, store
 from flows.loading import load_entity_catalog
 from reports.calendar import check_period, describe_period, period_bounds, period_key
 from reports.charts import (
@@ -514,11 +514,18 @@ def write_reports(
     return summary
 
 
+TRIM_EVERY_PAGES = 8
+
+
 def _write_pages(
     out_dir: Path, pages: Iterator[tuple[str, str, RenderedPage]], every: str, summary: ReportSummary
 ) -> Iterator[dict[str, Any]]:
     """Write each rendered page and its exports; yield its briefings row."""
-    for key, digest, page in pages:
+    for number, (key, digest, page) in enumerate(pages, start=1):
+        if number % TRIM_EVERY_PAGES == 0:
+            # Pages arrive as big strings from the workers (read on the pool's thread, in an
+            # allocator arena of its own); freed, they stayed with the process until trimmed.
+            memory.release_memory()
         stem = f"briefing-{key}"
         html_path = out_dir / f"{stem}.html"
         _write_atomic(out_dir / f"{stem}.csv", page.csv_text)
