@@ -687,6 +687,11 @@ def _found(
 
 
 _MONTH_OR_DAY = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+# "Hanmi Semiconductor (042700 KS)", "Alchip (3661)", "NEXTDC (ASX: NXT)": a name with its stock code
+_STOCK_CODE_AFTER = re.compile(
+    r"[ \t]*[(<（](?:(?:[A-Z]{2,6}:[ ]?)?\d{3,6}(?:[. ][A-Z]{1,3})?|(?:NYSE|NASDAQ|Nasdaq|LSE|HKEX|SSE|SZSE|TSE|KRX|"
+    r"ASX|Euronext|SIX|TSX):[ ]?[A-Z][A-Z.]{0,5})[)>）]"
+)
 _PERIOD_KEY = re.compile(r"(?:FY)?(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2})))?")
 _LEADING_NUMBER = re.compile(
     r"[^\d]*?[\d.,]+(?:(?:k|K|bn|m|M|B)\b|\s*(?:billion|million|trillion|thousand)\b)?|"
@@ -884,6 +889,9 @@ class _Attributor:
     def _find_subject(self, lead_end: int) -> str | None:
         """The company the document is about: named in the headline or lead, and named most."""
         title_end = self.spans[0][1] if self.spans else 0
+        lead = self._headline_name(title_end, lead_end)
+        if lead is not None:
+            return lead
         scores: dict[str, float] = {}
         in_title: set[str] = set()
         for m in self.mentions:
@@ -921,6 +929,21 @@ class _Attributor:
         runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
         if best in in_title or (scores[best] >= 4.0 and scores[best] >= 2 * runner_up):
             return best
+        return None
+
+    def _headline_name(self, title_end: int, lead_end: int) -> str | None:
+        """A company the headline opens with ("Cerebras, two quarters in: ...") or names with its
+        stock code ("| Hanmi Semiconductor (042700 KS) |"), when the text names it again."""
+        start = len(self.text) - len(self.text.lstrip("# \n"))
+        for m in self.mentions:
+            if m.start >= min(lead_end, 600):
+                break
+            opens = m.start == start and m.start < title_end
+            coded = _STOCK_CODE_AFTER.match(self.text, m.end) is not None
+            if not (opens or coded) or not m.is_subject_kind or m.kind not in {"company", "other"}:
+                continue
+            if sum(1 for x in self.mentions if x.canonical == m.canonical) >= 2:
+                return m.canonical
         return None
 
     def _find_sections(self) -> list[tuple[int, int, str]]:
