@@ -47,7 +47,8 @@ _RELYEAR = (
 )
 _YEARREF = rf"(?:{_Y}|{_RELYEAR})"
 # A fiscal year's number: "2026", "26", or the two calendar years it spans ("2026/27", "FY25/26")
-_FYY = rf"(?:{_Y}|\d{{2}})(?:/(?:{_Y}|\d{{2}})(?!\d))?"
+# or, as Japanese brokers write it, the month and year it ends ("FY3/27": the year to March 2027)
+_FYY = rf"(?:{_Y}|\d{{2}}|\d(?=/))(?:/(?:{_Y}|\d{{2}})(?!\d))?"
 _FISCAL = r"(?:fiscal(?:\s+years?)?|financial\s+years?|FYs?)"
 
 # One pass over a sentence; alternatives are tried in order at each position, most specific first.
@@ -62,7 +63,7 @@ _PERIOD = re.compile(
   | (?P<qfy>\bQ(?P<qfyq>[1-4])\s*(?:of\s+)?(?:FY|fiscal(?:\s+year)?)\s*['’]?(?P<qfyy>{_FYY})\b)
   | (?P<fyq>\bFY\s*['’]?(?P<fyqy>{_FYY})\s*[-\s]?Q(?P<fyqq>[1-4])\b)
   | (?P<cy>\bCY\s*['’]?(?P<cyy>{_Y}|\d{{2}})\b)
-  | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_FYY})\b)
+  | (?P<fy>\b{_FISCAL}\s*['’]?(?P<fyy>{_FYY})[EF]?\b)
   | (?P<qended>\b(?:the\s+|its\s+)?(?:(?:fiscal\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+(?:fiscal\s+)?)?(?:quarter|three\s+months|three-month\s+period)\s+(?:that\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?P<qem>{_MONTH})\b\.?(?:\s+(?P<qed>[12]\d|3[01]|0?[1-9])\b)?(?:,?\s+(?P<qey>{_Y})\b)?)
   | (?P<mspan>\b(?P<msa>{_MONTH})\s*[-–]\s*(?P<msb>{_MONTH})\s+(?:period|half|months)\b(?:\s+(?:of\s+)?(?P<msy>{_Y})\b)?(?:\s+of\s+(?:the\s+)?(?:fiscal|financial|business)\s+year\s+(?:ending|ended|to)\s+(?:in\s+)?(?P<msfm>{_MONTH})\s+(?P<msfy>{_Y})\b)?)
   | (?P<fyrev>\b(?:the\s+)?(?P<fyry>{_Y}(?:/(?:{_Y}|\d{{2}})(?!\d))?)\s+(?:fiscal|financial)\s+years?\b)
@@ -672,9 +673,11 @@ def _full_year(raw: str | None) -> int | None:
     if end:
         e = int(end)
         e = e + y // 100 * 100 if e < 100 else e
-        if e not in (y + 1, y + 1 - 100):
-            return None  # "2026/29" is not one fiscal year
-        return e + 100 if e < y else e
+        if e in (y + 1, y + 1 - 100):
+            return e + 100 if e < y else e
+        if len(first) <= 2 and 1 <= int(first) <= 12:
+            return 2000 + int(end) if len(end) == 2 else int(end)  # "FY3/27": the year to March 2027
+        return None  # "2026/29" is not one fiscal year
     return y
 
 

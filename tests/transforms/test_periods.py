@@ -96,3 +96,7 @@ def test_a_month_range_before_a_half_is_left_to_the_half() -> None:
     text = "the April-September first half"
     assert [m.values for m in find_periods(text, date(2026, 11, 12), fiscal_end=3)] == [("FY2027-H1",)]
 
+
+
+def test_a_bare_fiscal_number_is_not_a_year() -> None:
+    assert find_periods("FY3 revenue", date(2026, 10, 30), fiscal_end=3) == []
