@@ -25,8 +25,8 @@ COUNT_NOUNS = {
     "downloads": "downloads", "rides": "rides", "business_lines": "business lines",
 }
 METRIC_LABELS = {
-    "ai_revenue": "AI revenue", "capex": "capex", "eps": "EPS", "gpus": "GPUs",
-    "github_stars": "GitHub stars", "fx_rate": "exchange rate", "market_cap": "market cap",
+    "affo": "AFFO", "ai_revenue": "AI revenue", "capex": "capex", "eps": "EPS", "gpus": "GPUs",
+    "ebitda": "EBITDA", "github_stars": "GitHub stars", "fx_rate": "exchange rate", "market_cap": "market cap",
 }
 KIND_WORDS = {"estimate": "estimate", "forecast": "forecast", "target": "target"}
 

@@ -86,7 +86,11 @@ _METRIC_CUES: list[tuple[str, str]] = [
         "valuation",
         r"P/?E\b|P/S\b|P/B\b|\bBPS\b|EV/EBITDA|price[- ]to[- ](?:earnings|sales|book)|(?:earnings|sales|revenue)\s+multiples?",
     ),
-    ("eps", r"earnings\s+per\s+(?:share|ADS)|\bEPS\b|per\s+ADS"),
+    (
+        "eps",
+        r"earnings\s+per\s+(?:share|ADS)|\bEPS\b|per\s+ADS"
+        r"|(?:net\s+)?(?:income|profit|loss)\s+per\s+(?:diluted\s+|basic\s+)?(?:share|ADS)",
+    ),
     ("gross_margin", r"gross\s+(?:profit\s+)?margins?"),
     ("ebitda_margin", r"EBITDA\s+margins?"),
     ("operating_margin", r"operating\s+(?:profit\s+)?margins?|EBITA?\s+margins?"),
@@ -98,6 +102,9 @@ _METRIC_CUES: list[tuple[str, str]] = [
         r"operating\s+(?:profits?|income|earnings|loss(?:es)?)|adjusted\s+EBITA|EBITA|EBIT\b"
         r"|(?<![\w-])OP\b(?!-)",  # a Korean or Japanese broker's operating profit
     ),
+    # a REIT's adjusted funds from operations (data-centre landlords report it per share)
+    ("affo", r"\bA?FFO\b|(?:adjusted\s+)?funds\s+from\s+operations"),
+    ("churn", r"\bchurn(?:\s+rates?)?\b"),
     (
         "ebitda",
         r"EBITDA|earnings\s+before\s+interest,?\s+tax(?:es|ation)?,?\s+depreciation\s+and\s+amorti[sz]ation",
@@ -118,7 +125,9 @@ _METRIC_CUES: list[tuple[str, str]] = [
     ),
     (
         "market_share",
-        r"\bshare\b(?!\s+(?:price|buy|repurchase|count|sales?|offering|issue|of\s+(?:total|its|their|the\s+total|revenue|sales)))",
+        # not "per share" or "a share": an amount for each share, not a part of a market
+        r"(?<!per\s)(?<!\ba\s)\bshare\b"
+        r"(?!\s+(?:price|buy|repurchase|count|sales?|offering|issue|of\s+(?:total|its|their|the\s+total|revenue|sales)))",
     ),
     (
         "energy",
@@ -482,7 +491,7 @@ _MAKER_AFTER = re.compile(
 )
 # Metrics a company reports for a period: a product named in an earlier sentence is not their owner.
 _FINANCIAL = frozenset(
-    {"revenue", "ai_revenue", "gross_profit", "operating_profit", "ebitda", "net_profit", "eps", "expenses",
+    {"revenue", "ai_revenue", "gross_profit", "operating_profit", "ebitda", "affo", "net_profit", "eps", "expenses",
      "capex", "buyback", "dividend", "gross_margin", "operating_margin", "net_margin", "ebitda_margin",
      "stock_price", "market_cap", "valuation", "investment"}
 )  # fmt: skip
