@@ -467,7 +467,7 @@ _ATTACHED_GAP = re.compile(
     _I,
 )
 _LIST_GAP = re.compile(
-    r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|to\s+|-|–|versus\s+|vs\.?\s+)\s*$", _I
+    r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|to\s+|-|–)\s*$", _I
 )
 # [;:—] | \.\s | ,\s+(?:while|...): the first character is read once from one class and the
 # alternative picked by a lookbehind, so the engine skips to those characters (~2.4x faster scan)

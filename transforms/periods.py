@@ -108,7 +108,7 @@ _PERIOD = re.compile(
   | (?P<thismonth>\bthis\s+month\b)
   | (?P<lastmonth>\b(?:last|the\s+previous|the\s+prior)\s+month\b)
   | (?P<nextmonth>\bnext\s+month\b)
-  | (?P<relyear>\b(?:(?:earlier|later)\s+)?{_RELYEAR}\b|\b(?:the\s+)?rest\s+of\s+the\s+(?:fiscal\s+|financial\s+)?year\b|\bfull[- ]year\b|\b(?:so\s+far\s+this\s+year|year[-\s]to[-\s]date)\b|\ba\s+year\s+(?:earlier|ago)\b)
+  | (?P<relyear>\b(?:(?:earlier|later)\s+)?{_RELYEAR}\b|\b(?:the\s+)?rest\s+of\s+the\s+(?:fiscal\s+|financial\s+)?year\b|\bfull[- ]year\b|(?<!average\s)\bfor\s+the\s+(?:full\s+|whole\s+|entire\s+)?year\b(?!\s+(?:ago|earlier|before|to\s+date))|\b(?:so\s+far\s+this\s+year|year[-\s]to[-\s]date)\b|\ba\s+year\s+(?:earlier|ago)\b)
   | (?P<season>\b(?:this|last|next|the\s+coming)\s+(?:summer|spring|autumn|winter)\b|\b(?:summer|spring|autumn|winter)\s+(?:of\s+)?(?P<seasony>{_Y})\b)
   | (?P<now>\b(?:currently|at\s+present|presently|as\s+of\s+now|so\s+far|to\s+date|as\s+things\s+stand)\b)
     )
@@ -520,7 +520,10 @@ def find_periods(
         elif kind == "relyear" and published:
             phrase = m.group(kind).lower()
             y = _relative_year(phrase, published)
-            if "fiscal" in phrase or "financial" in phrase or (fiscal_end != 12 and "full" in phrase):
+            if phrase.startswith("for the") and ctx_year is not None:
+                y = ctx_year  # "In 2024, ... 7 times its revenue for the year": that year
+            whole_year = "full" in phrase or phrase.startswith("for the")  # "full-year", "for the year"
+            if "fiscal" in phrase or "financial" in phrase or (fiscal_end != 12 and whole_year):
                 fy = _fiscal_year(published, fiscal_end) + (y - published.year if y else 0)
                 values = (f"FY{fy}",) if fiscal_end != 12 else (str(fy),)
             elif y:

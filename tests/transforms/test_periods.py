@@ -100,3 +100,8 @@ def test_a_month_range_before_a_half_is_left_to_the_half() -> None:
 
 def test_a_bare_fiscal_number_is_not_a_year() -> None:
     assert find_periods("FY3 revenue", date(2026, 10, 30), fiscal_end=3) == []
+
+
+def test_the_average_for_the_year_and_the_year_ago_quarter_are_not_the_year() -> None:
+    for text in ("about 30% above the daily average for the year", "for the year ago quarter"):
+        assert [m.values for m in find_periods(text, date(2025, 8, 21))] == []
