@@ -53,7 +53,7 @@ class CatalogError(ValueError):
 # Possessive runs (*+, ++) where giving characters back cannot help (a name's letters are
 # followed by a space or an apostrophe, never by more letters): same matches, ~20% faster scan.
 _UNLISTED = re.compile(
-    r"(?=[A-Z]|i[A-Z])(?:"
+    r"(?=[A-Z]|[a-z][A-Z])(?:"
     r"(?P<suffix>(?<![\w-])(?P<sfx_head>(?:[A-Z][\w&.-]*+[ \t](?:(?:and|&)[ \t])?){0,3}[A-Z][\w&.-]*+)[ \t]"
     r"(?P<sfx>Inc|Corp|Corporation|Group|Holdings|Ltd|Limited|Technologies|Technology|Labs|Cloud|Bank|"
     r"Securities|Motors|Semiconductor|Division|Unit)\b\.?)"
@@ -67,7 +67,7 @@ _UNLISTED = re.compile(
     r"(?:reported|reports|posted|posts|said|says|announced|announces|launched|launches|released|releases|"
     r"raised|raises|invested|invests|plans|planned|expects|expected|unveiled|unveils|generated|recorded|"
     r"booked|shipped|sold|signed|signs|secured|secures|agreed|agrees|targets|is\s+targeting|filed|files)\b)"
-    r"|(?P<camel>(?<![\w-])(?:[A-Z][a-z]+[A-Z][A-Za-z]+|i[A-Z][A-Za-z]+)(?:-[A-Z][A-Z0-9.]*)?(?![\w-]))"
+    r"|(?P<camel>(?<![\w-])(?:[A-Z][a-z]+[A-Z][A-Za-z]+|[a-z][A-Z][a-z]{2,}[A-Za-z]*)(?:-[A-Z][A-Z0-9.]*)?(?![\w-]))"
     r")"
 )
 # Rarer name shapes, found from a cheap anchor and matched around it (tried at every capital

@@ -215,3 +215,10 @@ def test_names_and_their_parts_found_from_their_shape() -> None:
     assert ("Korvell", "Korvell Technology") in names  # the one-word form of the longer name
     assert ("ECD", "Edge Compute Division") in names  # initials the text never defines
     assert ("Cloud and Network Group", "Cloud and Network Group") in names
+
+
+def test_brands_opening_with_a_lower_case_letter_are_names_but_units_are_not() -> None:
+    text = "Equinix said xScale grew. eMobility fell; the iPhone sold; 5 kWh and 300 mAh."
+    names = [m.canonical for m in EntityCatalog.empty().find_mentions(text)]
+    assert {"xScale", "eMobility", "iPhone"} <= set(names)
+    assert "kWh" not in names and "mAh" not in names
