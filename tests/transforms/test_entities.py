@@ -222,3 +222,9 @@ def test_brands_opening_with_a_lower_case_letter_are_names_but_units_are_not() -
     names = [m.canonical for m in EntityCatalog.empty().find_mentions(text)]
     assert {"xScale", "eMobility", "iPhone"} <= set(names)
     assert "kWh" not in names and "mAh" not in names
+
+
+def test_a_company_s_management_or_board_is_not_a_company() -> None:
+    text = "Management raised its guidance. Board approved a buyback. Shareholders cheered."
+    names = [m.canonical for m in EntityCatalog.empty().find_mentions(text)]
+    assert names == []
