@@ -145,14 +145,7 @@ def page_scripts(charts: list[dict[str, Any]]) -> list[str]:
 
 def market_share_spec(history: pd.DataFrame) -> dict[str, Any] | None:
     """Market share over time per entity (x: the period each figure is about), or None without data."""
-    # Plain lists, not frames: a page has few points, and pandas' per-call cost was most of a chart.
-    # A share without a period cannot be placed on a time axis; the tables still show it.
-    readings = [
-        (str(e), str(p), float(v), i)
-        for i, (e, p, v) in enumerate(zip(_column(history, "entity"), _column(history, "period"),
-                                          _column(history, "value"), strict=True))
-        if p is not None and str(p) != ""
-    ]
+    readings = _share_readings(history)
     if not readings:
         return None
     chosen, total = top_entities(median_shares(readings))
@@ -238,6 +231,20 @@ def _label_expr(labels: dict[str, str]) -> str:
 Reading = tuple[str, str, float, int]  # entity, period, share, row number
 
 
+def _share_readings(history: pd.DataFrame) -> list[Reading]:
+    """(entity, period, share, row number) of each share that has a period.
+
+    Plain lists, not frames: a page has few points, and pandas' per-call cost was most of a chart.
+    A share without a period cannot be placed on a time axis; the tables still show it.
+    """
+    return [
+        (str(e), str(p), float(v), i)
+        for i, (e, p, v) in enumerate(zip(_column(history, "entity"), _column(history, "period"),
+                                          _column(history, "value"), strict=True))
+        if p is not None and str(p) != ""
+    ]
+
+
 def median_shares(readings: list[Reading]) -> list[Reading]:
     """One reading per entity and period (the median one, lower on ties), over the latest periods.
 
@@ -287,13 +294,7 @@ def share_points(history: pd.DataFrame) -> pd.DataFrame:
     history = share_history(history)
     if history.empty:
         return history
-    readings = [
-        (str(e), str(p), float(v), i)
-        for i, (e, p, v) in enumerate(zip(_column(history, "entity"), _column(history, "period"),
-                                          _column(history, "value"), strict=True))
-        if p is not None and str(p) != ""
-    ]
-    return history.iloc[sorted(i for _, _, _, i in median_shares(readings))]
+    return history.iloc[sorted(i for _, _, _, i in median_shares(_share_readings(history)))]
 
 
 def share_history(figures: pd.DataFrame) -> pd.DataFrame:

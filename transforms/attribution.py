@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from transforms.dispatch import first_char_dispatch, has_case_fold_odd, lowered_search, lowered_twin
-from transforms.entities import EntityCatalog, Mention, names_as_written
+from transforms.entities import STOCK_CODE_AFTER, EntityCatalog, Mention, names_as_written, overlaps
 from transforms.models import Figure
 from transforms.numbers import SMALL_WORDS
 from transforms.periods import PeriodMention, coarsen_to_month, find_periods, month_number
@@ -369,14 +369,14 @@ _KIND_PATTERNS = (("target", _TARGET_RE), ("estimate", _ESTIMATE_RE), ("forecast
 _KIND_PATTERNS_LOWER = tuple((kind, re.compile(p.pattern.lower())) for kind, p in _KIND_PATTERNS)
 _PRICE_TARGET = re.compile(r"target\s+price|price\s+target", _I)
 _DAILY_METRICS = frozenset({"stock_price", "market_cap", "fx_rate"})
-# A state described as of the story's date ("now has 650 million users"): the publication month,
-# not a quarter carried from an earlier sentence.
 # Money raised, lent, pledged or spent is not revenue, though no cue names it
 _FUNDING_BEFORE = re.compile(
     r"\b(?:rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|pledg\w*|commit\w*|spen[dt]\w*|invest\w*|loans?|"
     r"borrow\w*|fund\w*|financ\w*|margin|subscri\w*|pa(?:y|id|ying)|bought|buy\w*|acqui\w*)\b",
     _I,
 )
+# A state described as of the story's date ("now has 650 million users"): the publication month,
+# not a quarter carried from an earlier sentence.
 _AS_OF_NOW = re.compile(r"\b(?:now|currently|to\s+date|at\s+present|as\s+of\s+today)\b", _I)
 # Attributes of a thing rather than amounts of a period: no period is guessed for them.
 _INTRINSIC_METRICS = frozenset({"parameters", "memory", "benchmark_score", "context_window"})
@@ -696,11 +696,6 @@ def _found(
 
 
 _MONTH_OR_DAY = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
-# "Hanmi Semiconductor (042700 KS)", "Alchip (3661)", "NEXTDC (ASX: NXT)": a name with its stock code
-_STOCK_CODE_AFTER = re.compile(
-    r"[ \t]*[(<（](?:(?:[A-Z]{2,6}:[ ]?)?\d{3,6}(?:[. ][A-Z]{1,3})?|(?:NYSE|NASDAQ|Nasdaq|LSE|HKEX|SSE|SZSE|TSE|KRX|"
-    r"ASX|Euronext|SIX|TSX):[ ]?[A-Z][A-Z.]{0,5})[)>）]"
-)
 _PERIOD_KEY = re.compile(r"(?:FY)?(\d{4})(?:-(?:Q(\d)|H(\d)|(\d{2})))?")
 _LEADING_NUMBER = re.compile(
     r"[^\d]*?[\d.,]+(?:(?:k|K|bn|m|M|B)\b|\s*(?:billion|million|trillion|thousand)\b)?|"
@@ -811,12 +806,7 @@ def _with_row_names(text: str, mentions: list[Mention], cells: list[TableCell]) 
     added = []
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(labels, key=len, reverse=True))) + r")(?![\w-])")
     for hit in pattern.finditer(text):
-        i = bisect_right(taken, (hit.start(), len(text))) - 1
-        if i >= 0 and taken[i][1] > hit.start():
-            continue
-        if i + 1 < len(taken) and taken[i + 1][0] < hit.end():
-            continue
-        if text.rfind("\n", 0, hit.start()) + 1 in row_lines:
+        if overlaps(taken, hit.start(), hit.end()) or text.rfind("\n", 0, hit.start()) + 1 in row_lines:
             continue
         added.append(Mention(hit.start(), hit.end(), hit.group(0), "other", False))
     return sorted(mentions + added, key=lambda m: m.start) if added else mentions
@@ -844,16 +834,13 @@ class _Attributor:
         self.spans = sentences.spans
         self.span_ends = [e for _, e in self.spans]
         self.fig_spans = [(f.start, f.end) for f in self.figures]
-        self.mentions = [
-            m for m in catalog.find_mentions(text) if not self._inside_figure(m.start, m.end)
-        ]
-        self.mention_starts = [m.start for m in self.mentions]
-        self.as_written = names_as_written(text, self.mentions)
         self.table_cells = table_cells(text) if cells is None else cells
         self.table_starts = [c.start for c in self.table_cells]
-        if self.table_cells:
-            self.mentions = _with_row_names(text, self.mentions, self.table_cells)
-            self.mention_starts = [m.start for m in self.mentions]
+        mentions = [m for m in catalog.find_mentions(text) if not self._inside_figure(m.start, m.end)]
+        self.as_written = names_as_written(text, mentions)
+        # a table's row names are mentions in its prose too (unlisted, so as_written skips them)
+        self.mentions = _with_row_names(text, mentions, self.table_cells) if self.table_cells else mentions
+        self.mention_starts = [m.start for m in self.mentions]
         self._salient: dict[int, bool] = {}  # computed only for mentions a figure looks at
         self._trading_cache: dict[int, bool] = {}
         self._regional: dict[str, str] | None = None
@@ -948,7 +935,7 @@ class _Attributor:
             if m.start >= min(lead_end, 600):
                 break
             opens = m.start == start and m.start < title_end
-            coded = _STOCK_CODE_AFTER.match(self.text, m.end) is not None
+            coded = STOCK_CODE_AFTER.match(self.text, m.end) is not None
             if not (opens or coded) or not m.is_subject_kind or m.kind not in {"company", "other"}:
                 continue
             if sum(1 for x in self.mentions if x.canonical == m.canonical) >= 2:
@@ -2036,7 +2023,7 @@ class _Attributor:
                         and metric in _FINANCIAL
                         and (
                             _MONTH_OR_DAY.fullmatch(value)
-                            or (_period_end_key if ahead else _period_key)(value.split("..")[-1])
+                            or _period_key(value.split("..")[-1], last=ahead)
                             < _period_key(self.report_period.split("..")[0])
                         )
                     ):
@@ -2318,32 +2305,19 @@ def _year_before(value: str) -> str:
     return shifted
 
 
-def _period_key(value: str) -> tuple[int, int]:
-    """Sort key of a period's start (year, quarter); fiscal and calendar years compare as years."""
+def _period_key(value: str, last: bool = False) -> tuple[int, int]:
+    """Sort key (year, quarter) of a period's first quarter, or with last of its last one (a year
+    ends in its fourth, a first half in its second); fiscal and calendar years compare as years."""
     m = _PERIOD_KEY.match(value)
     if not m:
         return (0, 0)
     if m.group(2):
         return int(m.group(1)), int(m.group(2))
     if m.group(3):
-        return int(m.group(1)), 2 * int(m.group(3)) - 1
+        return int(m.group(1)), 2 * int(m.group(3)) - (0 if last else 1)
     if m.group(4):
         return int(m.group(1)), (int(m.group(4)) - 1) // 3 + 1
-    return int(m.group(1)), 1
-
-
-def _period_end_key(value: str) -> tuple[int, int]:
-    """Sort key of a period's last quarter: a year ends in its fourth, a first half in its second."""
-    m = _PERIOD_KEY.match(value)
-    if not m:
-        return (0, 0)
-    if m.group(2):
-        return int(m.group(1)), int(m.group(2))
-    if m.group(3):
-        return int(m.group(1)), 2 * int(m.group(3))
-    if m.group(4):
-        return int(m.group(1)), (int(m.group(4)) - 1) // 3 + 1
-    return int(m.group(1)), 4
+    return int(m.group(1)), 4 if last else 1
 
 
 def _number_end(surface: str) -> int:

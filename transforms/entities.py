@@ -77,6 +77,8 @@ _STOCK_CODE = re.compile(
     r"[(<（](?:(?:[A-Z]{2,6}:[ ]?)?\d{3,6}(?:[. ][A-Z]{1,3})?"
     r"|(?:NYSE|NASDAQ|Nasdaq|LSE|HKEX|SSE|SZSE|TSE|KRX|ASX|Euronext|SIX|TSX):[ ]?[A-Z][A-Z.]{0,5})[)>）]"
 )
+# The same code right after a name: "Hanmi Semiconductor (042700 KS)"
+STOCK_CODE_AFTER = re.compile(r"[ \t]*" + _STOCK_CODE.pattern)
 _CODED_BEFORE = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][\w&.-]*(?:[ ][A-Z][\w&.-]*){0,3})[ \t]*\Z")
 # "Schneider Electric Q3 2026 Revenue: ...", "Fluidstack : « ... »": a headline opening with a name
 _TITLE_NAME = re.compile(
@@ -410,7 +412,7 @@ class EntityCatalog:
             head = heads.get(name)
             if head is not None and text.endswith(head + " ", 0, start):
                 start, name = start - len(head) - 1, f"{head} {name}"
-            if _overlaps(taken, start, end):
+            if overlaps(taken, start, end):
                 continue
             known = self._by_alias.get(name) or self._by_folded.get(name.casefold())
             head, dash, tail = name.partition("-")
@@ -432,7 +434,7 @@ class EntityCatalog:
             # one scan for all of them, longest first; what overlaps a name already found is skipped
             names = "|".join(re.escape(n) for n in sorted(unlisted, key=len, reverse=True))
             for m in re.finditer(rf"(?<![\w-])(?:{names})(?![\w-])", text):
-                if not _overlaps(taken, m.start(), m.end()):
+                if not overlaps(taken, m.start(), m.end()):
                     mentions.append(Mention(m.start(), m.end(), m.group(0), "other", False))
                     insort(taken, (m.start(), m.end()))
         mentions.sort(key=lambda m: m.start)
@@ -440,7 +442,7 @@ class EntityCatalog:
         return _as_named(text, _acronym_mentions(text, _resolve_first_words(_resolve_short_forms(mentions))))
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+def overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) overlaps one of the sorted, non-overlapping spans."""
     i = bisect_left(spans, (start, start))
     return (i > 0 and spans[i - 1][1] > start) or (i < len(spans) and spans[i][0] < end)
@@ -628,10 +630,10 @@ def _extend_apps(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-# Words that complete a company's name ("Dell Technologies", "Samsung Electronics"), unlike a
-# legal form ("Inc", "Holdings", "Group") or a business line ("Cloud Intelligence", "Platforms").
-# Words a company's full name adds to its short one ("Unitree Robotics", "Schneider Electric").
-# Not "Platforms": one development set names Meta so where its text writes "Meta Platforms".
+# Words that complete a company's name ("Dell Technologies", "Unitree Robotics", "Schneider
+# Electric"), unlike a legal form ("Inc", "Holdings", "Group") or a business line ("Cloud
+# Intelligence"). Not "Platforms": one development set names Meta so where its text writes
+# "Meta Platforms".
 _NAME_DESCRIPTORS = frozenset(
     {"Technologies", "Technology", "Electronics", "Semiconductor", "Semiconductors", "Robotics", "Computer",
      "Systems", "Networks", "Electric"}
@@ -777,7 +779,7 @@ def _acronym_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
         first = defined[hit.group(0)]
         if hit.start() <= first.end + 3:
             continue  # the definition itself
-        if _overlaps(spans, hit.start(), hit.end()):
+        if overlaps(spans, hit.start(), hit.end()):
             continue  # inside a name found already
         added.append(Mention(hit.start(), hit.end(), first.canonical, first.kind, first.known))
     return sorted(mentions + added, key=lambda m: m.start) if added else mentions

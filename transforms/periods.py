@@ -272,12 +272,10 @@ def find_periods(
                     last = _quarter_ending(y, last_m, span_fiscal_end)
                     first = _quarters_back(last, months // 3 - 1)
                     year_part, last_q = last.rsplit("-Q", 1)
-                    if months == 6 and last_q in {"2", "4"}:
-                        values = (f"{year_part}-H{int(last_q) // 2}",)  # "the January-June half"
-                    elif months == 12 and last_q == "4":
+                    if months == 12 and last_q == "4":
                         values = (year_part,)
                     else:
-                        values = (last,) if first == last else (f"{first}..{last}",)
+                        values = (_quarter_span(first, last),)  # "the January-June half" is H1
         elif kind == "fyrev":
             y = _full_year(g["fyry"])
             values = (f"FY{y}",) if y else None  # "for the 2027 financial year"
@@ -290,7 +288,7 @@ def find_periods(
                 last = ended[2]
                 count = {"six": 2, "nine": 3, "twelve": 4}[g["yten"].lower()]
                 first = _quarters_back(last, count - 1)
-                values = (_span_or_half(first, last),)
+                values = (_quarter_span(first, last),)
         elif kind == "fqbare":
             fq = _ORDINAL[g["fbord"].lower()]
             if published:
@@ -651,15 +649,14 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 def _first_quarters(year: str, quarters: int) -> str:
     """A year's first n quarters: "2026-Q1", "2026-H1" (two), "2026-Q1..2026-Q3"."""
-    if quarters == 1:
-        return f"{year}-Q1"
-    if quarters == 2:
-        return f"{year}-H1"
-    return f"{year}-Q1..{year}-Q{quarters}"
+    return _quarter_span(f"{year}-Q1", f"{year}-Q{quarters}")
 
 
-def _span_or_half(first: str, last: str) -> str:
-    """A span of quarters, written as the half it is where it is one ("2026-Q1".."2026-Q2" is 2026-H1)."""
+def _quarter_span(first: str, last: str) -> str:
+    """Quarters first..last as written: one quarter alone, a half as the half ("2026-Q1".."2026-Q2"
+    is 2026-H1, also for fiscal years), else the span."""
+    if first == last:
+        return first
     year, _, q = first.rpartition("-Q")
     if q in {"1", "3"} and last == f"{year}-Q{int(q) + 1}":
         return f"{year}-H{(int(q) + 1) // 2}"
